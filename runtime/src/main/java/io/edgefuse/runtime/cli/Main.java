@@ -1,0 +1,28 @@
+package io.edgefuse.runtime.cli;
+
+import io.edgefuse.model.ModelException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The `edgefuse` command: one verb per job; `edgefuse help VERB` explains each. */
+@Command(name = "edgefuse", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Parallel CNN inference across an edge cluster: models, partitioning checks and benchmarks.",
+        subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, CheckPartitionCommand.class, BenchCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof ModelException || ex instanceof IllegalArgumentException) {
+                cmd.getErr().println("edgefuse " + cmd.getCommandName() + ": " + ex.getMessage());
+                return 3;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+}
