@@ -1,0 +1,56 @@
+package io.edgefuse.allocator.cluster;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Built-in device and link profiles. Device figures are sustained float32 rates of a CPU inference
+ * engine on all cores, estimated from public benchmarks (docs/planner.md lists them); a running node
+ * replaces them with its own micro-benchmark and observed task times.
+ */
+public final class Profiles {
+    private static final Map<String, DeviceProfile> DEVICES = new LinkedHashMap<>();
+    private static final Map<String, LinkProfile> LINKS = new LinkedHashMap<>();
+
+    static {
+        //                               conv  dw   pool dense elem  layer-ms task-ms memory-MB
+        add(DeviceProfile.of("pi3", 3.5, 1.0, 0.25, 1.0, 0.25, 0.30, 5.0, 900));
+        add(DeviceProfile.of("pi4", 10.0, 3.0, 0.6, 2.0, 0.6, 0.15, 3.0, 3500));
+        add(DeviceProfile.of("pi5", 25.0, 7.5, 1.5, 5.0, 1.5, 0.08, 2.0, 7500));
+        add(new LinkProfile("wifi20", 3.0, 20));
+        add(new LinkProfile("wifi50", 2.0, 50));
+        add(new LinkProfile("wifi100", 1.5, 100));
+        add(new LinkProfile("eth100", 0.3, 94));
+        add(new LinkProfile("eth1g", 0.2, 940));
+    }
+
+    private Profiles() {}
+
+    private static void add(DeviceProfile d) {
+        DEVICES.put(d.name(), d);
+    }
+
+    private static void add(LinkProfile l) {
+        LINKS.put(l.name(), l);
+    }
+
+    public static DeviceProfile device(String name) {
+        DeviceProfile d = DEVICES.get(name);
+        if (d == null) throw new IllegalArgumentException("unknown device profile '" + name + "' (known: " + String.join(", ", DEVICES.keySet()) + ")");
+        return d;
+    }
+
+    public static LinkProfile link(String name) {
+        LinkProfile l = LINKS.get(name);
+        if (l == null) throw new IllegalArgumentException("unknown link profile '" + name + "' (known: " + String.join(", ", LINKS.keySet()) + ")");
+        return l;
+    }
+
+    public static Map<String, DeviceProfile> devices() {
+        return Map.copyOf(DEVICES);
+    }
+
+    public static Map<String, LinkProfile> links() {
+        return Map.copyOf(LINKS);
+    }
+}

@@ -1,0 +1,138 @@
+package io.edgefuse.allocator.cost;
+
+import io.edgefuse.allocator.cluster.Cluster;
+import io.edgefuse.allocator.cluster.ClusterNode;
+import io.edgefuse.allocator.cluster.OpClass;
+import io.edgefuse.model.Model;
+import io.edgefuse.model.Shape;
+import io.edgefuse.model.plan.Assignment;
+import io.edgefuse.model.plan.Plan;
+import io.edgefuse.model.plan.Stage;
+import io.edgefuse.model.plan.StagePlan;
+import io.edgefuse.model.region.Region;
+import io.edgefuse.model.region.StageGeometry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Predicts how long a plan takes on a cluster. A tile's compute time is the FLOPs of every node region it
+ * must produce (halo recomputation included) over the node's rate for that op class, plus a fixed cost
+ * per layer and per task. Its input (with halo) travels coordinator -> broker -> node and its output
+ * back; the coordinator sits beside the broker, so each message crosses the node's link once per
+ * direction. A node's messages queue on its link; its tiles run one after another. Stages are
+ * synchronous: the next stage starts when every tile of this one is back.
+ */
+public final class CostModel {
+    /** Bytes of a task or result frame besides the tensor (length prefix + JSON header). */
+    public static final int FRAME_OVERHEAD_BYTES = 300;
+
+    private final Model model;
+    private final double[] flopsPerPosition;
+    private final OpClass[] classes;
+
+    public CostModel(Model model) {
+        this.model = model;
+        int n = model.size();
+        flopsPerPosition = new double[n];
+        classes = new OpClass[n];
+        for (int i = 0; i < n; i++) {
+            Shape s = model.shape(i);
+            double f = model.cost(i).flops();
+            flopsPerPosition[i] = s.isMap() ? f / ((double) s.h() * s.w()) : f;
+            classes[i] = OpClass.of(model.node(i).op());
+        }
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    /** Cost of computing {@code region} of a stage's output on {@code node} (region null: whole). */
+    public TileCost tile(Stage s, Region region, ClusterNode node) {
+        double seconds = node.device().taskOverheadMs() / 1000.0, flops = 0;
+        long inBytes, outBytes;
+        if (s.tileable()) {
+            StageGeometry g = StageGeometry.of(model, s, region);
+            for (int i = s.first(); i <= s.last(); i++) {
+                Region r = g.regionOf(i);
+                if (r == null) continue;
+                double f = flopsPerPosition[i] * r.area();
+                flops += f;
+                seconds += node.device().seconds(classes[i], f) + node.device().layerOverheadMs() / 1000.0;
+            }
+            inBytes = 4L * g.inputRegion().area() * model.shapeOf(s.input()).c();
+            outBytes = 4L * g.outputRegion().area() * model.shape(s.last()).c();
+        } else {
+            for (int i = s.first(); i <= s.last(); i++) {
+                double f = flopsPerPosition[i] * (model.shape(i).isMap() ? (double) model.shape(i).h() * model.shape(i).w() : 1);
+                flops += f;
+                seconds += node.device().seconds(classes[i], f) + node.device().layerOverheadMs() / 1000.0;
+            }
+            inBytes = 4L * model.shapeOf(s.input()).size();
+            outBytes = 4L * model.shape(s.last()).size();
+        }
+        return new TileCost(node.name(), flops, seconds, inBytes + FRAME_OVERHEAD_BYTES, outBytes + FRAME_OVERHEAD_BYTES);
+    }
+
+    public StageCost stage(StagePlan sp, Cluster c) {
+        List<TileCost> tiles = new ArrayList<>();
+        for (Assignment a : sp.assignments()) tiles.add(tile(sp.stage(), a.region(), c.node(a.device())));
+        return schedule(tiles, c);
+    }
+
+    /** Schedules tiles: per node, inputs queue on its downlink, compute runs in order, results queue on its uplink. */
+    public static StageCost schedule(List<TileCost> tiles, Cluster c) {
+        Map<String, double[]> state = new LinkedHashMap<>(); // downlink free, cpu free, uplink free, busy
+        double makespan = 0;
+        for (TileCost t : tiles) {
+            ClusterNode n = c.node(t.node());
+            double[] st = state.computeIfAbsent(t.node(), k -> new double[4]);
+            double arrived = st[0] + n.link().seconds(t.inBytes());
+            st[0] = arrived;
+            double done = Math.max(arrived, st[1]) + t.computeSeconds();
+            st[1] = done;
+            double back = Math.max(done, st[2]) + n.link().seconds(t.outBytes());
+            st[2] = back;
+            st[3] += t.computeSeconds();
+            makespan = Math.max(makespan, back);
+        }
+        Map<String, Double> finish = new LinkedHashMap<>(), busy = new LinkedHashMap<>();
+        state.forEach((k, v) -> {
+            finish.put(k, v[2]);
+            busy.put(k, v[3]);
+        });
+        return new StageCost(tiles, finish, busy, makespan);
+    }
+
+    public PlanCost plan(Plan p, Cluster c) {
+        List<StageCost> stages = new ArrayList<>();
+        double latency = 0, busy = 0, flops = 0;
+        long bytes = 0;
+        for (StagePlan sp : p.stages()) {
+            StageCost sc = stage(sp, c);
+            stages.add(sc);
+            latency += sc.makespan();
+            bytes += sc.bytes();
+            flops += sc.flops();
+            for (double b : sc.busy().values()) busy += b;
+        }
+        double idle = latency > 0 ? 1 - busy / (c.size() * latency) : 0;
+        return new PlanCost(stages, latency, idle, bytes, flops);
+    }
+
+    /**
+     * The bound no plan can beat: all work spread over all nodes' combined rate per op class, with free
+     * communication and no overheads.
+     */
+    public double lowerBoundSeconds(Cluster c) {
+        double t = 0;
+        for (int i = 0; i < model.size(); i++) {
+            double rate = 0;
+            for (ClusterNode n : c.nodes()) rate += n.device().gflops(classes[i]) * 1e9;
+            t += model.cost(i).flops() / rate;
+        }
+        return t;
+    }
+}
