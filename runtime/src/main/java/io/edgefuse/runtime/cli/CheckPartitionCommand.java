@@ -1,5 +1,9 @@
 package io.edgefuse.runtime.cli;
 
+import io.edgefuse.allocator.cluster.Cluster;
+import io.edgefuse.allocator.cost.CostModel;
+import io.edgefuse.allocator.planner.Planner;
+import io.edgefuse.allocator.planner.Planners;
 import io.edgefuse.model.Model;
 import io.edgefuse.model.exec.Executor;
 import io.edgefuse.model.plan.PartitionCheck;
@@ -34,11 +38,37 @@ final class CheckPartitionCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for the input and the random splits. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--planner", split = ",", description = "Check the plans of these planners (all, or edgefuse, aofl, ftp, layerwise, single) instead of the built-in test splits.")
+    List<String> planners;
+
+    @Option(names = "--nodes", description = "With --planner: the cluster to plan for, e.g. 2xpi4,2xpi3 (default: N nodes alternating pi4 and pi3).")
+    String nodes;
+
+    @Option(names = "--link", defaultValue = "wifi50", description = "With --planner: link profile. Default: ${DEFAULT-VALUE}.")
+    String link;
+
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
     @Mixin
     ExecutorOptions executors;
+
+    private List<Plan> plannerPlans(Model m, int n) {
+        Cluster c;
+        if (nodes != null) {
+            c = Cluster.parse(nodes, link);
+        } else {
+            StringBuilder spec = new StringBuilder();
+            for (int i = 0; i < n; i++) spec.append(i == 0 ? "" : ",").append(i % 2 == 0 ? "pi4" : "pi3");
+            c = Cluster.parse(spec.toString(), link);
+        }
+        CostModel cost = new CostModel(m);
+        List<Plan> plans = new ArrayList<>();
+        for (String p : planners) {
+            for (Planner pl : Planners.parse(p)) plans.add(pl.plan(cost, c));
+        }
+        return plans;
+    }
 
     @Override
     public Integer call() {
@@ -51,7 +81,7 @@ final class CheckPartitionCommand implements Callable<Integer> {
         try (Executor ex = executors.create()) {
             for (int n : devices) {
                 if (n < 1) throw new IllegalArgumentException("--devices must be >= 1, got " + n);
-                List<Plan> plans = PartitionCheck.testPlans(m, n, seed + n);
+                List<Plan> plans = planners == null ? PartitionCheck.testPlans(m, n, seed + n) : plannerPlans(m, n);
                 if (!json) {
                     err.printf("%s on %d devices: %d plans, executor %s%n", m.name(), n, plans.size(), ex.name());
                     err.flush();

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The `edgefuse` command: one verb per job; `edgefuse help VERB` explains each. */
 @Command(name = "edgefuse", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Parallel CNN inference across an edge cluster: models, partitioning checks and benchmarks.",
-        subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, CheckPartitionCommand.class, BenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, CheckPartitionCommand.class, BenchCommand.class,
+                SimulateCommand.class, ScenariosCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
