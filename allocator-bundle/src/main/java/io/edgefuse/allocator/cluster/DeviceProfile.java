@@ -45,6 +45,17 @@ public record DeviceProfile(String name, Map<OpClass, Double> gflops, double lay
         return new DeviceProfile(name, g, layerOverheadMs / factor, taskOverheadMs / factor, memoryBytes);
     }
 
+    /** A profile from a node's micro-benchmark (see io.edgefuse.model.exec.CapacityProbe); op classes by wire name. */
+    public static DeviceProfile measured(String name, Map<String, Double> gflopsByName, double layerOverheadMs, double taskOverheadMs, long memoryBytes) {
+        Map<OpClass, Double> g = new EnumMap<>(OpClass.class);
+        for (OpClass c : OpClass.values()) {
+            Double v = gflopsByName.get(c.name().toLowerCase(java.util.Locale.ROOT));
+            if (v == null) throw new IllegalArgumentException("measured capacity of " + name + " lacks '" + c.name().toLowerCase(java.util.Locale.ROOT) + "'");
+            g.put(c, v);
+        }
+        return new DeviceProfile(name, g, layerOverheadMs, taskOverheadMs, memoryBytes);
+    }
+
     /** Replaces throughputs with measured ones (from a node's micro-benchmark or observed tasks). */
     public DeviceProfile withGflops(Map<OpClass, Double> measured) {
         Map<OpClass, Double> g = new EnumMap<>(gflops);

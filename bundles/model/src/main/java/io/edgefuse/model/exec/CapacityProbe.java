@@ -1,15 +1,13 @@
-package io.edgefuse.allocator.cluster;
+package io.edgefuse.model.exec;
 
 import io.edgefuse.model.InputSpec;
 import io.edgefuse.model.Model;
 import io.edgefuse.model.Node;
 import io.edgefuse.model.Op;
 import io.edgefuse.model.Padding;
-import io.edgefuse.model.exec.Executor;
 import io.edgefuse.model.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,19 +18,25 @@ import java.util.Map;
  * second with the tf executor. The result is what the node reports in its status and heartbeats.
  */
 public final class CapacityProbe {
+    /** Op classes by the names used on the wire and by the planner: conv, depthwise, pool, dense, elementwise. */
+    public record Capacity(Map<String, Double> gflops, double layerOverheadMs) {
+        public Capacity {
+            gflops = Map.copyOf(gflops);
+        }
+    }
+
     private static final int WARMUP = 2, RUNS = 5;
 
     private CapacityProbe() {}
 
-    public static DeviceProfile measure(Executor ex, String name, long memoryBytes) {
-        Map<OpClass, Double> g = new EnumMap<>(OpClass.class);
-        g.put(OpClass.CONV, gflops(ex, single(new Op.Conv2D(3, 3, 1, 1, Padding.SAME, 64, 1, true), 56, 56, 64)));
-        g.put(OpClass.DEPTHWISE, gflops(ex, single(new Op.Conv2D(3, 3, 1, 1, Padding.SAME, 144, 144, true), 56, 56, 144)));
-        g.put(OpClass.POOL, gflops(ex, single(new Op.MaxPool(3, 3, 1, 1, Padding.SAME), 56, 56, 128)));
-        g.put(OpClass.ELEMENTWISE, gflops(ex, single(new Op.Relu(), 56, 56, 256)));
-        g.put(OpClass.DENSE, gflops(ex, dense(2048, 1000)));
-        double layerMs = layerOverheadMs(ex, g.get(OpClass.ELEMENTWISE));
-        return new DeviceProfile(name, g, layerMs, 0.5, memoryBytes);
+    public static Capacity measure(Executor ex) {
+        Map<String, Double> g = new LinkedHashMap<>();
+        g.put("conv", gflops(ex, single(new Op.Conv2D(3, 3, 1, 1, Padding.SAME, 64, 1, true), 56, 56, 64)));
+        g.put("depthwise", gflops(ex, single(new Op.Conv2D(3, 3, 1, 1, Padding.SAME, 144, 144, true), 56, 56, 144)));
+        g.put("pool", gflops(ex, single(new Op.MaxPool(3, 3, 1, 1, Padding.SAME), 56, 56, 128)));
+        g.put("elementwise", gflops(ex, single(new Op.Relu(), 56, 56, 256)));
+        g.put("dense", gflops(ex, dense(2048, 1000)));
+        return new Capacity(g, layerOverheadMs(ex));
     }
 
     private static double gflops(Executor ex, Model m) {
@@ -41,7 +45,7 @@ public final class CapacityProbe {
     }
 
     /** Per-layer cost beyond the arithmetic: a chain of 32 tiny ReLUs timed against one. */
-    private static double layerOverheadMs(Executor ex, double elementwiseGflops) {
+    private static double layerOverheadMs(Executor ex) {
         List<Node> nodes = new ArrayList<>();
         String x = "input";
         for (int i = 0; i < 32; i++) {
