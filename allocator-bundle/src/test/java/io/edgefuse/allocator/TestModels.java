@@ -15,6 +15,19 @@ import java.util.Map;
 final class TestModels {
     private TestModels() {}
 
+    /** The same network with small random weights, to run it. */
+    static Model smallVggWithWeights() {
+        Model g = smallVgg();
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        long seed = 1;
+        for (Map.Entry<String, Tensor> e : g.weights().entrySet()) {
+            int[] s = e.getValue().shape();
+            float b = s.length == 4 ? (float) Math.sqrt(3.0 / (s[0] * s[1] * s[2])) : s.length == 2 ? (float) Math.sqrt(3.0 / s[0]) : 0.05f;
+            w.put(e.getKey(), Tensor.random(seed++, -b, b, s));
+        }
+        return g.withWeights(w);
+    }
+
     static Model smallVgg() {
         List<Node> nodes = new ArrayList<>();
         Map<String, Tensor> w = new LinkedHashMap<>();

@@ -1,0 +1,136 @@
+package io.edgefuse.allocator.coordinator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgefuse.allocator.cluster.Cluster;
+import io.edgefuse.allocator.cluster.ClusterNode;
+import io.edgefuse.allocator.cluster.DeviceProfile;
+import io.edgefuse.allocator.cluster.LinkProfile;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster as the coordinator sees it, from retained status messages (online flag, capacity, models)
+ * and heartbeats (queue depth, models). A node is lost when its Last Will says offline or when it
+ * missed heartbeats for longer than the timeout. Every change of who is online or of the model
+ * versions they hold bumps the epoch, which invalidates cached plans.
+ */
+public final class Membership {
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+    private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
+    private final Map<String, Double> speedFactor = new ConcurrentHashMap<>();
+    private final AtomicLong epoch = new AtomicLong();
+    private final long heartbeatTimeoutMs;
+    private volatile Consumer<String> onLost = n -> {};
+
+    public Membership(long heartbeatTimeoutMs) {
+        this.heartbeatTimeoutMs = heartbeatTimeoutMs;
+    }
+
+    public void onLost(Consumer<String> listener) {
+        this.onLost = listener;
+    }
+
+    public void onStatus(String node, JsonNode status, long now) {
+        boolean online = status.path("online").asBoolean(false);
+        NodeInfo before = nodes.get(node);
+        if (!online) {
+            if (before != null && before.online()) lost(node, "status offline (Last Will or shutdown)");
+            return;
+        }
+        Map<String, Double> g = new LinkedHashMap<>();
+        status.path("capacity").path("gflops").fields().forEachRemaining(e -> g.put(e.getKey(), e.getValue().asDouble()));
+        NodeInfo info = new NodeInfo(node, true, status.path("engine").asText("?"), g, status.path("capacity").path("layerOverheadMs").asDouble(0.1),
+                status.path("memoryBytes").asLong(1L << 30), models(status.path("models")), 0, now);
+        nodes.put(node, info);
+        if (before == null || !before.online() || !before.models().equals(info.models())) {
+            epoch.incrementAndGet();
+            LOG.info("node {} online: engine {}, conv {} GFLOP/s, models {}", node, info.engine(), g.get("conv"), info.models());
+        }
+    }
+
+    public void onHeartbeat(String node, JsonNode hb, long now) {
+        NodeInfo n = nodes.get(node);
+        if (n == null || !n.online()) return;
+        Set<String> loaded = hb.has("models") ? models(hb.path("models")) : null;
+        NodeInfo updated = n.seen(now, hb.path("queueDepth").asInt(0), loaded);
+        nodes.put(node, updated);
+        if (!updated.models().equals(n.models())) epoch.incrementAndGet();
+    }
+
+    /** Marks nodes silent for longer than the timeout as lost; call periodically. */
+    public void expire(long now) {
+        for (NodeInfo n : new ArrayList<>(nodes.values())) {
+            if (n.online() && now - n.lastSeenMs() > heartbeatTimeoutMs) lost(n.name(), "no heartbeat for " + (now - n.lastSeenMs()) + " ms");
+        }
+    }
+
+    public void lost(String node, String why) {
+        NodeInfo n = nodes.get(node);
+        if (n == null || !n.online()) return;
+        nodes.put(node, n.offline());
+        epoch.incrementAndGet();
+        LOG.warn("node {} lost: {}", node, why);
+        onLost.accept(node);
+    }
+
+    /** Folds an observed task (predicted vs actual compute) into the node's speed estimate. */
+    public void observe(String node, double predictedMs, double actualMs) {
+        if (!(predictedMs > 0) || !(actualMs > 0)) return;
+        speedFactor.merge(node, predictedMs / actualMs, (old, obs) -> 0.5 * old + 0.5 * obs);
+    }
+
+    public long epoch() {
+        return epoch.get();
+    }
+
+    public List<NodeInfo> online() {
+        List<NodeInfo> l = new ArrayList<>();
+        for (NodeInfo n : nodes.values()) if (n.online()) l.add(n);
+        l.sort((a, b) -> a.name().compareTo(b.name()));
+        return l;
+    }
+
+    public NodeInfo get(String node) {
+        return nodes.get(node);
+    }
+
+    /** Online nodes holding this model version, as the planner's cluster. */
+    public Cluster cluster(String model, String version, LinkProfile link) {
+        List<ClusterNode> l = new ArrayList<>();
+        for (NodeInfo n : online()) {
+            if (!n.has(model, version)) continue;
+            DeviceProfile d = DeviceProfile.measured(n.name(), withDefaults(n.gflops()), n.layerOverheadMs(), 1.0, n.memoryBytes());
+            double f = speedFactor.getOrDefault(n.name(), 1.0);
+            l.add(new ClusterNode(n.name(), f == 1.0 ? d : d.scaled(f), link));
+        }
+        return l.isEmpty() ? null : new Cluster(l);
+    }
+
+    private static Map<String, Double> withDefaults(Map<String, Double> g) {
+        Map<String, Double> m = new HashMap<>(g);
+        double conv = m.getOrDefault("conv", 1.0);
+        m.putIfAbsent("conv", conv);
+        m.putIfAbsent("depthwise", conv / 3);
+        m.putIfAbsent("pool", conv / 15);
+        m.putIfAbsent("dense", conv / 5);
+        m.putIfAbsent("elementwise", conv / 15);
+        m.replaceAll((k, v) -> v > 0 ? v : 0.01);
+        return m;
+    }
+
+    private static Set<String> models(JsonNode arr) {
+        Set<String> s = new HashSet<>();
+        for (JsonNode m : arr) s.add(m.path("name").asText() + "@" + m.path("version").asText());
+        return s;
+    }
+}
