@@ -15,4 +15,9 @@ final class ModelArg {
         err.flush();
         return m;
     }
+
+    /** Only the graph (shapes, costs): zoo models without generating their weights. */
+    static Model graph(String nameOrFolder) {
+        return Zoo.contains(nameOrFolder) ? Zoo.graph(nameOrFolder) : Zoo.resolve(nameOrFolder);
+    }
 }
