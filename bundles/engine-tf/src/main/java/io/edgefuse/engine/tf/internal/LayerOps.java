@@ -13,8 +13,6 @@ import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.nn.Conv2d;
-import org.tensorflow.op.nn.DepthwiseConv2dNative;
 import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
 
@@ -24,7 +22,7 @@ import org.tensorflow.types.TFloat32;
  */
 public final class LayerOps {
     /** TensorFlow padding modes. */
-    public static final String VALID = "VALID", SAME = "SAME", EXPLICIT = "EXPLICIT";
+    public static final String VALID = "VALID", SAME = "SAME";
 
     private final Ops tf;
 
@@ -59,35 +57,42 @@ public final class LayerOps {
     }
 
     /**
-     * Convolution with bias. {@code padding} is VALID, SAME or EXPLICIT (then {@code pads} is used).
-     * Depthwise (groups == input channels) maps HWIO [kh, kw, 1, cout] to TF's [kh, kw, cin, multiplier];
-     * other group counts run as one convolution per group, concatenated.
+     * Convolution with bias over an input padded by {@code pads}: TF's SAME where that pads the same
+     * way, otherwise a Pad op in front of a VALID convolution. (Conv2D's own EXPLICIT mode aborts the
+     * process in TF Java 1.1.0 with oneDNN on: tensor_format.h check failure.)
      */
-    public Operand<TFloat32> conv2d(Operand<TFloat32> x, int cin, Op.Conv2D c, Tensor weight, Tensor bias, String padding, Pads pads) {
+    public Operand<TFloat32> conv2d(Operand<TFloat32> x, int inH, int inW, int cin, Op.Conv2D c, Tensor weight, Tensor bias, Pads pads) {
+        if (pads.equals(Pads.same(inH, inW, c.kh(), c.kw(), c.sh(), c.sw()))) {
+            return conv2d(x, cin, c, weight, bias, pads.isNone() ? VALID : SAME);
+        }
+        return conv2d(pad(x, pads, 0f), cin, c, weight, bias, VALID);
+    }
+
+    /**
+     * Convolution with bias, {@code mode} VALID or SAME. Depthwise (groups == input channels) maps HWIO
+     * [kh, kw, 1, cout] to TF's [kh, kw, cin, multiplier]; other group counts run as one convolution per
+     * group, concatenated (TF's CPU Conv2D has no groups).
+     */
+    public Operand<TFloat32> conv2d(Operand<TFloat32> x, int cin, Op.Conv2D c, Tensor weight, Tensor bias, String mode) {
         List<Long> strides = List.of(1L, (long) c.sh(), (long) c.sw(), 1L);
         Operand<TFloat32> y;
         if (c.groups() == 1) {
-            Conv2d.Options[] opts = EXPLICIT.equals(padding) ? new Conv2d.Options[] {Conv2d.explicitPaddings(pads.explicitPaddings())} : new Conv2d.Options[0];
-            y = tf.nn.conv2d(x, constant(weight, c.kh(), c.kw(), cin, c.filters()), strides, padding, opts);
+            y = tf.nn.conv2d(x, constant(weight, c.kh(), c.kw(), cin, c.filters()), strides, mode);
         } else if (c.groups() == cin) {
-            DepthwiseConv2dNative.Options[] opts = EXPLICIT.equals(padding)
-                    ? new DepthwiseConv2dNative.Options[] {DepthwiseConv2dNative.explicitPaddings(pads.explicitPaddings())}
-                    : new DepthwiseConv2dNative.Options[0];
-            y = tf.nn.depthwiseConv2dNative(x, constant(weight, c.kh(), c.kw(), cin, c.filters() / cin), strides, padding, opts);
+            y = tf.nn.depthwiseConv2dNative(x, constant(weight, c.kh(), c.kw(), cin, c.filters() / cin), strides, mode);
         } else {
-            y = groupedConv(x, cin, c, weight, strides, padding, pads);
+            y = groupedConv(x, cin, c, weight, strides, mode);
         }
         return bias == null ? y : tf.nn.biasAdd(y, constant(bias, c.filters()));
     }
 
-    private Operand<TFloat32> groupedConv(Operand<TFloat32> x, int cin, Op.Conv2D c, Tensor weight, List<Long> strides, String padding, Pads pads) {
+    private Operand<TFloat32> groupedConv(Operand<TFloat32> x, int cin, Op.Conv2D c, Tensor weight, List<Long> strides, String mode) {
         int g = c.groups(), cpg = cin / g, opg = c.filters() / g;
         List<Output<TFloat32>> parts = tf.split(tf.constant(3), x, (long) g).output();
-        Conv2d.Options[] opts = EXPLICIT.equals(padding) ? new Conv2d.Options[] {Conv2d.explicitPaddings(pads.explicitPaddings())} : new Conv2d.Options[0];
         List<Operand<TFloat32>> outs = new ArrayList<>();
         for (int k = 0; k < g; k++) {
             Tensor wk = groupWeights(weight, c, cpg, opg, k);
-            outs.add(tf.nn.conv2d(parts.get(k), constant(wk, c.kh(), c.kw(), cpg, opg), strides, padding, opts));
+            outs.add(tf.nn.conv2d(parts.get(k), constant(wk, c.kh(), c.kw(), cpg, opg), strides, mode));
         }
         return tf.concat(outs, tf.constant(3));
     }
@@ -101,26 +106,30 @@ public final class LayerOps {
         return out;
     }
 
-    public Operand<TFloat32> maxPool(Operand<TFloat32> x, Window w, String padding) {
-        return tf.nn.maxPool(x, tf.constant(new int[] {1, w.kh(), w.kw(), 1}), tf.constant(new int[] {1, w.sh(), w.sw(), 1}), padding);
+    public Operand<TFloat32> maxPool(Operand<TFloat32> x, Window w, String mode) {
+        return tf.nn.maxPool(x, tf.constant(new int[] {1, w.kh(), w.kw(), 1}), tf.constant(new int[] {1, w.sh(), w.sw(), 1}), mode);
     }
 
-    /** Max pool over an explicitly padded map: padded positions hold -inf, so they never win. */
-    public Operand<TFloat32> maxPoolPadded(Operand<TFloat32> x, Window w, Pads pads) {
+    /** Max pool over an input of inH x inW padded by {@code pads}: padded positions never win (-inf). */
+    public Operand<TFloat32> maxPool(Operand<TFloat32> x, int inH, int inW, Window w, Pads pads) {
+        if (pads.equals(Pads.same(inH, inW, w.kh(), w.kw(), w.sh(), w.sw()))) return maxPool(x, w, pads.isNone() ? VALID : SAME);
         return maxPool(pad(x, pads, Float.NEGATIVE_INFINITY), w, VALID);
     }
 
-    public Operand<TFloat32> avgPool(Operand<TFloat32> x, Window w, String padding) {
-        return tf.nn.avgPool(x, List.of(1L, (long) w.kh(), (long) w.kw(), 1L), List.of(1L, (long) w.sh(), (long) w.sw(), 1L), padding);
+    public Operand<TFloat32> avgPool(Operand<TFloat32> x, Window w, String mode) {
+        return tf.nn.avgPool(x, List.of(1L, (long) w.kh(), (long) w.kw(), 1L), List.of(1L, (long) w.sh(), (long) w.sw(), 1L), mode);
     }
 
     /**
-     * Average pool over an explicitly zero-padded map that, like TensorFlow's SAME, counts only real
-     * positions: VALID average times kh*kw / (real positions in the window), a constant per output pixel.
+     * Average pool over an input of inH x inW padded by {@code pads}, counting only real positions.
+     * Where TF's SAME pads the same way it does exactly that; otherwise the VALID average of the
+     * zero-padded input times kh*kw / (real positions in the window), a constant per output pixel.
+     * {@code out} and {@code mapH}/{@code mapW} locate the output and the real map in global coordinates.
      */
-    public Operand<TFloat32> avgPoolPadded(Operand<TFloat32> x, Window w, Pads pads, Region out, int inH, int inW) {
+    public Operand<TFloat32> avgPool(Operand<TFloat32> x, int inH, int inW, Window w, Pads pads, Region out, int mapH, int mapW) {
+        if (pads.equals(Pads.same(inH, inW, w.kh(), w.kw(), w.sh(), w.sw()))) return avgPool(x, w, pads.isNone() ? VALID : SAME);
         Operand<TFloat32> y = avgPool(pad(x, pads, 0f), w, VALID);
-        Tensor fix = avgPoolCorrection(w, out, inH, inW);
+        Tensor fix = avgPoolCorrection(w, out, mapH, mapW);
         return fix == null ? y : tf.math.mul(y, constant(fix, 1, out.height(), out.width(), 1));
     }
 

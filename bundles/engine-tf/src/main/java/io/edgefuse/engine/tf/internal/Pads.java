@@ -1,7 +1,5 @@
 package io.edgefuse.engine.tf.internal;
 
-import java.util.List;
-
 /** Explicit spatial padding of a 4-D NHWC operand. */
 public record Pads(int top, int bottom, int left, int right) {
 
@@ -11,9 +9,11 @@ public record Pads(int top, int bottom, int left, int right) {
         return top == 0 && bottom == 0 && left == 0 && right == 0;
     }
 
-    /** TensorFlow's explicit_paddings attribute: a (before, after) pair per NHWC dimension. */
-    public List<Long> explicitPaddings() {
-        return List.of(0L, 0L, (long) top, (long) bottom, (long) left, (long) right, 0L, 0L);
+    /** What TensorFlow's SAME pads on an h x w input (the odd pixel at the bottom and right). */
+    public static Pads same(int h, int w, int kh, int kw, int sh, int sw) {
+        int ph = Math.max(((h + sh - 1) / sh - 1) * sh + kh - h, 0);
+        int pw = Math.max(((w + sw - 1) / sw - 1) * sw + kw - w, 0);
+        return new Pads(ph / 2, ph - ph / 2, pw / 2, pw - pw / 2);
     }
 
     public int[][] paddingMatrix() {

@@ -8,6 +8,7 @@ import io.edgefuse.model.Padding;
 import io.edgefuse.model.Shape;
 import io.edgefuse.model.Window;
 import io.edgefuse.model.region.Region;
+import io.edgefuse.model.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,15 +56,17 @@ public final class PlainGraphBuilder {
         Window w = m.window(i);
         Pads explicit = w == null ? Pads.NONE : new Pads(w.pt(), w.pb(), w.pl(), w.pr());
         if (op instanceof Op.Conv2D c) {
-            return ops.conv2d(x, in.c(), c, m.weight(p + "weight"), c.bias() ? m.weight(p + "bias") : null, mode(c.padding()), explicit);
+            Tensor wt = m.weight(p + "weight"), bias = c.bias() ? m.weight(p + "bias") : null;
+            String mode = mode(c.padding());
+            return mode != null ? ops.conv2d(x, in.c(), c, wt, bias, mode) : ops.conv2d(x, in.h(), in.w(), in.c(), c, wt, bias, explicit);
         }
         if (op instanceof Op.MaxPool mp) {
             String mode = mode(mp.padding());
-            return mode.equals(LayerOps.EXPLICIT) ? ops.maxPoolPadded(x, w, explicit) : ops.maxPool(x, w, mode);
+            return mode != null ? ops.maxPool(x, w, mode) : ops.maxPool(x, in.h(), in.w(), w, explicit);
         }
         if (op instanceof Op.AvgPool ap) {
             String mode = mode(ap.padding());
-            return mode.equals(LayerOps.EXPLICIT) ? ops.avgPoolPadded(x, w, explicit, Region.full(m.shape(i)), in.h(), in.w()) : ops.avgPool(x, w, mode);
+            return mode != null ? ops.avgPool(x, w, mode) : ops.avgPool(x, in.h(), in.w(), w, explicit, Region.full(m.shape(i)), in.h(), in.w());
         }
         if (op instanceof Op.Reorg rg) return ops.reorg(x, rg.stride());
         if (op instanceof Op.Add) return ops.add(ins);
@@ -79,8 +82,9 @@ public final class PlainGraphBuilder {
         throw new ModelException("node '" + n.name() + "': no TensorFlow mapping for " + op.name());
     }
 
+    /** TF's own padding mode for the model's padding; null for explicit padding. */
     private static String mode(Padding p) {
         if (p.same()) return LayerOps.SAME;
-        return p.equals(Padding.VALID) ? LayerOps.VALID : LayerOps.EXPLICIT;
+        return p.equals(Padding.VALID) ? LayerOps.VALID : null;
     }
 }

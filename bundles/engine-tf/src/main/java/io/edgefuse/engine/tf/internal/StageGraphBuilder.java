@@ -90,21 +90,17 @@ public final class StageGraphBuilder {
         Op op = n.op();
         String p = n.name() + ".";
         Value x = ins.get(0);
-        if (op instanceof Op.Conv2D c) {
+        if (op instanceof Op.Conv2D || op instanceof Op.MaxPool || op instanceof Op.AvgPool) {
             Window w = m.window(i);
             Shape in = m.shapeOf(n.input());
             Region need = StageGeometry.inputRegion(w, r, in);
             Pads pads = offMapPads(w, r, need);
-            return ops.conv2d(ops.crop(x.op(), x.region(), need), in.c(), c, m.weight(p + "weight"), c.bias() ? m.weight(p + "bias") : null,
-                    pads.isNone() ? LayerOps.VALID : LayerOps.EXPLICIT, pads);
-        }
-        if (op instanceof Op.MaxPool || op instanceof Op.AvgPool) {
-            Window w = m.window(i);
-            Shape in = m.shapeOf(n.input());
-            Region need = StageGeometry.inputRegion(w, r, in);
-            Pads pads = offMapPads(w, r, need);
-            Operand<TFloat32> cropped = ops.crop(x.op(), x.region(), need);
-            return op instanceof Op.MaxPool ? ops.maxPoolPadded(cropped, w, pads) : ops.avgPoolPadded(cropped, w, pads, r, in.h(), in.w());
+            Operand<TFloat32> xs = ops.crop(x.op(), x.region(), need);
+            int h = need.height(), wd = need.width();
+            if (op instanceof Op.Conv2D c) {
+                return ops.conv2d(xs, h, wd, in.c(), c, m.weight(p + "weight"), c.bias() ? m.weight(p + "bias") : null, pads);
+            }
+            return op instanceof Op.MaxPool ? ops.maxPool(xs, h, wd, w, pads) : ops.avgPool(xs, h, wd, w, pads, r, in.h(), in.w());
         }
         if (op instanceof Op.Reorg rg) {
             Region need = StageGeometry.inputRegion(m.window(i), r, m.shapeOf(n.input()));
