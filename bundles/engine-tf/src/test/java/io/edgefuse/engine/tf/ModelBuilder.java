@@ -49,6 +49,16 @@ final class ModelBuilder {
         return this;
     }
 
+    /** The same nodes as {@code m}, with this builder's random weights. */
+    ModelBuilder addAll(Model m) {
+        for (var n : m.nodes()) add(n.name(), n.op(), n.inputs().toArray(String[]::new));
+        return this;
+    }
+
+    Map<String, Tensor> weights() {
+        return weights;
+    }
+
     Shape shapeOf(String name) {
         if (name.equals(input.name())) return input.shape();
         return new Model("prefix", input, List.of(), nodes, name, weights).shapeOf(name);

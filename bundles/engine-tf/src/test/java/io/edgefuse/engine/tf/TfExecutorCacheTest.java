@@ -92,4 +92,15 @@ class TfExecutorCacheTest {
         assertEquals(0, tf.cachedGraphs());
         assertThrows(IllegalStateException.class, () -> runTile(tf, r));
     }
+
+    @Test
+    void sameGraphWithOtherWeightsGetsItsOwnSession() {
+        Model other = m.withWeights(new ModelBuilder(32, 28, 3, 999).addAll(m).weights());
+        try (TfExecutor tf = new TfExecutor(1, 1)) {
+            Tensor a = tf.runWhole(m, input), b = tf.runWhole(other, input);
+            assertClose(Oracle.JAVA.runWhole(m, input), a, "first weights");
+            assertClose(Oracle.JAVA.runWhole(other, input), b, "second weights");
+            assertEquals(2, tf.cachedGraphs());
+        }
+    }
 }
