@@ -1,0 +1,73 @@
+package io.edgefuse.engine.tf;
+
+import io.edgefuse.model.Model;
+import io.edgefuse.model.exec.JavaExecutor;
+import io.edgefuse.model.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Whole-model latency of the tile executor against the plain TensorFlow graph (and optionally the Java
+ * reference), measured interleaved in one process so that both see the same machine load.
+ */
+public final class TfBench {
+
+    /**
+     * Median latencies in milliseconds; javaMs is NaN when Java was not measured. maxAbsDiff is the
+     * largest difference between the two TensorFlow outputs.
+     */
+    public record Latencies(String model, int iterations, double tfExecutorMs, double directTfMs, double javaMs, double maxAbsDiff) {
+        /** Tile executor latency over the plain graph's (target: at most 1.10). */
+        public double overhead() {
+            return tfExecutorMs / directTfMs;
+        }
+    }
+
+    private TfBench() {}
+
+    /** Default threads (all processors intra-op, one inter-op), a seeded random input in [0, 1). */
+    public static Latencies compare(Model model, int warmup, int iterations, boolean withJava) {
+        int intra = Runtime.getRuntime().availableProcessors();
+        try (TfExecutor tf = new TfExecutor(intra, 1); DirectTfModel direct = new DirectTfModel(model, intra, 1)) {
+            Tensor input = Tensor.random(42, 0f, 1f, model.input().shape().dims());
+            return compare(model, input, tf, direct, withJava ? new JavaExecutor() : null, warmup, iterations);
+        }
+    }
+
+    /** @param java the reference executor to time as well, or null */
+    public static Latencies compare(Model model, Tensor input, TfExecutor tf, DirectTfModel direct, JavaExecutor java, int warmup, int iterations) {
+        if (iterations < 1 || warmup < 0) throw new IllegalArgumentException("need iterations >= 1 and warmup >= 0");
+        Tensor a = tf.runWhole(model, input), b = direct.run(input);
+        double diff = a.maxAbsDiff(b);
+        for (int i = 0; i < warmup; i++) {
+            tf.runWhole(model, input);
+            direct.run(input);
+        }
+        double[] tfMs = new double[iterations], directMs = new double[iterations];
+        double[] javaMs = java == null ? null : new double[iterations];
+        for (int i = 0; i < iterations; i++) {
+            // Alternate who goes first so neither always runs on a cache warmed by the other.
+            if (i % 2 == 0) {
+                tfMs[i] = time(() -> tf.runWhole(model, input));
+                directMs[i] = time(() -> direct.run(input));
+            } else {
+                directMs[i] = time(() -> direct.run(input));
+                tfMs[i] = time(() -> tf.runWhole(model, input));
+            }
+            if (javaMs != null) javaMs[i] = time(() -> java.runWhole(model, input));
+        }
+        return new Latencies(model.name(), iterations, median(tfMs), median(directMs), javaMs == null ? Double.NaN : median(javaMs), diff);
+    }
+
+    private static double time(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}
