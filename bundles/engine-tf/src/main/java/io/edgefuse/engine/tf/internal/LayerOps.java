@@ -174,7 +174,12 @@ public final class LayerOps {
     public Operand<TFloat32> activation(Operand<TFloat32> x, Op op) {
         if (op instanceof Op.Relu) return tf.nn.relu(x);
         if (op instanceof Op.Relu6) return tf.nn.relu6(x);
-        if (op instanceof Op.LeakyRelu lr) return tf.nn.leakyRelu(x, LeakyRelu.alpha((float) lr.alpha()));
+        if (op instanceof Op.LeakyRelu lr) {
+            // Not tf.nn.leakyRelu: TF's grappler fuses Add + LeakyRelu into a oneDNN op that ignores alpha
+            // (seen as a 1% error after residual adds). max(x, alpha * x) equals leaky ReLU for alpha <= 1.
+            if (lr.alpha() <= 1) return tf.math.maximum(x, tf.math.mul(x, tf.constant((float) lr.alpha())));
+            return tf.nn.leakyRelu(x, LeakyRelu.alpha((float) lr.alpha()));
+        }
         throw new ModelException(op.name() + " is not an activation");
     }
 
