@@ -180,6 +180,7 @@ class ZooTest {
         }
         double rms = Math.sqrt(sq / logits.size());
         System.out.printf("%s logits rms %.3f max %.3f%n", name, rms, logits.maxAbs());
+        System.out.printf("%s top probability %.3f%n", name, java.runWhole(m, x).maxAbs());
         assertTrue(rms > 0.1 && rms < 20, name + " logits rms " + rms);
         Tensor p = java.runWhole(m, x);
         float max = p.maxAbs();
