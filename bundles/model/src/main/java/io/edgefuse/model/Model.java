@@ -23,16 +23,31 @@ public final class Model {
     private final Shape[] shapes;
     private final Window[] windows;
     private final Map<String, List<Integer>> consumers = new HashMap<>();
+    private final boolean graphOnly;
     private volatile String version;
 
     public Model(String name, InputSpec input, List<String> labels, List<Node> nodes, String output, Map<String, Tensor> weights) {
+        this(name, input, labels, nodes, output, weights, false);
+    }
+
+    /**
+     * A model without weights: shapes, windows, costs and parameter counts are known, but it cannot be
+     * run, hashed or written. It lets tools size a network (VGG-16 alone has 553 MB of weights) without
+     * allocating it; {@link #withWeights} turns it into a full, validated model.
+     */
+    public static Model graphOnly(String name, InputSpec input, List<String> labels, List<Node> nodes, String output) {
+        return new Model(name, input, labels, nodes, output, Map.of(), true);
+    }
+
+    private Model(String name, InputSpec input, List<String> labels, List<Node> nodes, String output, Map<String, Tensor> weights, boolean graphOnly) {
+        this.graphOnly = graphOnly;
         this.name = name;
         this.input = input;
         this.labels = List.copyOf(labels);
         this.nodes = List.copyOf(nodes);
         this.output = output == null && !nodes.isEmpty() ? nodes.get(nodes.size() - 1).name() : output;
         this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
-        ModelValidator.Result r = ModelValidator.validate(this);
+        ModelValidator.Result r = ModelValidator.validate(this, !graphOnly);
         for (int i = 0; i < this.nodes.size(); i++) index.put(this.nodes.get(i).name(), i);
         this.shapes = r.shapes();
         this.windows = r.windows();
@@ -69,11 +84,18 @@ public final class Model {
         return output;
     }
 
+    /** Whether this model was built by {@link #graphOnly} and so has no weights. */
+    public boolean isGraphOnly() {
+        return graphOnly;
+    }
+
     public Map<String, Tensor> weights() {
+        requireWeights();
         return weights;
     }
 
     public Tensor weight(String key) {
+        requireWeights();
         Tensor t = weights.get(key);
         if (t == null) throw new ModelException("model '" + name + "' has no tensor '" + key + "'");
         return t;
@@ -122,6 +144,7 @@ public final class Model {
     }
 
     public long parameterCount() {
+        if (graphOnly) return totalCost().params();
         long n = 0;
         for (Tensor t : weights.values()) n += t.size();
         return n;
@@ -148,8 +171,12 @@ public final class Model {
         return new Model(name, input, labels, nodes, output, newWeights);
     }
 
+    private void requireWeights() {
+        if (graphOnly) throw new ModelException("model '" + name + "' is graph-only: it has shapes and costs but no weights");
+    }
+
     @Override
     public String toString() {
-        return "Model[" + name + ", " + nodes.size() + " nodes]";
+        return "Model[" + name + ", " + nodes.size() + " nodes" + (graphOnly ? ", graph only" : "") + "]";
     }
 }
