@@ -8,8 +8,14 @@ import picocli.CommandLine.Command;
 @Command(name = "edgefuse", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Parallel CNN inference across an edge cluster: models, partitioning checks and benchmarks.",
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, CheckPartitionCommand.class, BenchCommand.class,
-                SimulateCommand.class, ScenariosCommand.class})
+                SimulateCommand.class, ScenariosCommand.class, CostCheckCommand.class,
+                BrokerCommand.class, CoordinatorCommand.class, InferCommand.class})
 public final class Main {
+
+    static {
+        // HiveMQ's jar ships its own logback.xml; name ours explicitly so logging is configured once, our way.
+        if (System.getProperty("logback.configurationFile") == null) System.setProperty("logback.configurationFile", "edgefuse-logback.xml");
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));
