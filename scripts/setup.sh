@@ -2,7 +2,7 @@
 # Installs the system packages EdgeFuse's tests and demo use, when they are missing.
 # Debian/Ubuntu only; runs apt-get as root or through sudo.
 set -euo pipefail
-PACKAGES=(dataset-fashion-mnist)
+PACKAGES=(dataset-fashion-mnist mosquitto)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
