@@ -19,7 +19,8 @@ final class ExecutorOptions {
 
     Executor create(String name) {
         return switch (name) {
-            case "tf" -> threads > 0 ? new TfExecutor(threads, 1) : new TfExecutor();
+            // Each cached tile graph holds its stage's weights; a short cache keeps VGG-16 checks within memory.
+            case "tf" -> new TfExecutor(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), 1, 16);
             case "java" -> new JavaExecutor();
             default -> throw new IllegalArgumentException("unknown executor '" + name + "' (tf or java)");
         };

@@ -1,0 +1,147 @@
+package io.edgefuse.runtime.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgefuse.allocator.coordinator.CoordinatorConfig;
+import io.edgefuse.allocator.coordinator.MqttCoordinator;
+import io.edgefuse.allocator.coordinator.NodeInfo;
+import io.edgefuse.model.Model;
+import io.edgefuse.protocol.Answer;
+import io.edgefuse.runtime.cluster.LocalCluster;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The whole system on this machine: starts the embedded broker, N node processes and the coordinator, publishes"
+                + " sample images through a real MQTT client (Paho, MQTT 3.1.1), prints each answer and its latency, then does the same"
+                + " with the whole model on one node and prints the speedup. Stops everything it started."})
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--nodes", defaultValue = "3", description = "Node processes. Default: ${DEFAULT-VALUE}.")
+    int nodes;
+
+    @Option(names = "--model", defaultValue = "resnet18", description = "Zoo name or model folder. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--images", defaultValue = "6", description = "Sample images per round. Default: ${DEFAULT-VALUE}.")
+    int images;
+
+    @Option(names = "--executor", defaultValue = "tf", description = "tf or java. Default: ${DEFAULT-VALUE}.")
+    String executor;
+
+    @Option(names = "--threads-per-node", defaultValue = "1", description = "Compute threads per node (nodes share this machine's cores). Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        if (nodes < 1 || images < 1) throw new IllegalArgumentException("--nodes and --images must be >= 1");
+        Model m = ModelArg.load(model, err);
+        List<SampleImages.Sample> samples = SampleImages.load(images, err);
+        out.printf("EdgeFuse demo: %s (%.2f GMAC) on %d local nodes, %s executor, %d thread(s) each%n", m.name(), m.totalCost().macs() / 1e9, nodes, executor, threads);
+        out.flush();
+        LocalCluster.NodeSpec ns = new LocalCluster.NodeSpec(List.of(model), executor, threads, 1, 16, true);
+        try (LocalCluster cluster = LocalCluster.start(nodes, ns)) {
+            Thread cleanup = new Thread(cluster::close);
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            out.println("broker on " + cluster.brokerUri() + "; node logs in " + cluster.logDir());
+            double[] parallel = round(cluster, m, "edgefuse", samples, out);
+            double[] single = round(cluster, m, "single", samples, out);
+            double p = median(parallel), s = median(single);
+            out.println();
+            Table t = new Table("run", "median latency ms", "mean latency ms");
+            t.row("edgefuse on " + nodes + " nodes", String.format("%.1f", p), String.format("%.1f", mean(parallel)));
+            t.row("one node", String.format("%.1f", s), String.format("%.1f", mean(single)));
+            t.print(out);
+            out.printf("speedup over one node: %.2fx (nodes share %d cores here; see docs/testbed.md for an emulated cluster)%n", s / p, Runtime.getRuntime().availableProcessors());
+            out.flush();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+        out.println("stopped the coordinator, the nodes and the broker");
+        return 0;
+    }
+
+    private double[] round(LocalCluster cluster, Model m, String planner, List<SampleImages.Sample> samples, PrintWriter out) throws Exception {
+        MqttCoordinator.Settings s = MqttCoordinator.Settings.of(cluster.brokerHost(), cluster.brokerPort(), Map.of(m.name(), m));
+        try (MqttCoordinator c = new MqttCoordinator(s, CoordinatorConfig.defaults().withPlanner(planner)).start()) {
+            awaitNodes(c, m, cluster);
+            MqttClient client = new MqttClient(cluster.brokerUri(), "demo-client-" + planner, new MemoryPersistence());
+            MqttConnectOptions o = new MqttConnectOptions();
+            o.setCleanSession(true);
+            o.setMaxInflight(100);
+            client.connect(o);
+            try {
+                out.println();
+                out.println(planner.equals("single") ? "the whole model on one node:" : "partitioned by the edgefuse planner:");
+                ask(client, m, planner + "-warmup", samples.get(0).png());
+                double[] lat = new double[samples.size()];
+                Table t = new Table("image", "top-1", "score", "latency ms", "round trip ms", "tiles");
+                for (int i = 0; i < samples.size(); i++) {
+                    long t0 = System.nanoTime();
+                    JsonNode a = ask(client, m, planner + "-" + i, samples.get(i).png());
+                    double rt = (System.nanoTime() - t0) / 1e6;
+                    if (a.has("error")) throw new IllegalStateException("answer was an error: " + a);
+                    lat[i] = a.path("latencyMs").asDouble();
+                    int tiles = 0;
+                    for (JsonNode st : a.path("plan").path("stages")) tiles += st.path("tiles").size();
+                    JsonNode top = a.path("top").get(0);
+                    t.row(samples.get(i).name(), top.path("label").asText(), String.format("%.3f", top.path("score").asDouble()),
+                            String.format("%.1f", lat[i]), String.format("%.1f", rt), tiles);
+                }
+                t.print(out);
+                return lat;
+            } finally {
+                client.disconnect();
+                client.close();
+            }
+        }
+    }
+
+    private static JsonNode ask(MqttClient client, Model m, String id, byte[] png) throws Exception {
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        String resultTopic = "edgefuse/v1/results/" + m.name() + "/" + id;
+        client.subscribe(resultTopic, 1, (topic, msg) -> answer.complete(msg.getPayload()));
+        client.publish("edgefuse/v1/infer/" + m.name() + "/" + id, png, 1, false);
+        try {
+            return Answer.parse(answer.get(180, TimeUnit.SECONDS));
+        } finally {
+            client.unsubscribe(resultTopic);
+        }
+    }
+
+    private static void awaitNodes(MqttCoordinator c, Model m, LocalCluster cluster) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (System.currentTimeMillis() < deadline) {
+            long ready = c.membership().online().stream().filter((NodeInfo n) -> n.has(m.name(), m.version())).count();
+            if (ready >= cluster.nodeIds().size()) return;
+            Thread.sleep(200);
+        }
+        StringBuilder sb = new StringBuilder("nodes did not come online within 180 s");
+        for (String id : cluster.nodeIds()) sb.append("\n--- ").append(id).append(" ---\n").append(cluster.logTail(id));
+        throw new IllegalStateException(sb.toString());
+    }
+
+    private static double median(double[] a) {
+        double[] s = a.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static double mean(double[] a) {
+        return Arrays.stream(a).average().orElse(Double.NaN);
+    }
+}

@@ -1,0 +1,64 @@
+package io.edgefuse.runtime.cli;
+
+import io.edgefuse.node.EdgeNode;
+import io.edgefuse.node.NodeConfig;
+import io.edgefuse.node.NodeMain;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = {"Runs a worker node until interrupted: connects to the broker, publishes its status and heartbeats,"
+                + " and computes the tiles the coordinator sends. Settings as in docs/node.md."})
+final class NodeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--id", required = true, description = "Node id (letters, digits, . _ -).")
+    String id;
+
+    @Option(names = "--broker", defaultValue = "127.0.0.1:1883", description = "MQTT broker host:port. Default: ${DEFAULT-VALUE}.")
+    String broker;
+
+    @Option(names = "--model", required = true, split = ",", description = "Models to hold: zoo names or model folders.")
+    List<String> models;
+
+    @Option(names = "--executor", defaultValue = "tf", description = "tf or java. Default: ${DEFAULT-VALUE}.")
+    String executor;
+
+    @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--workers", defaultValue = "1", description = "Tiles computed at once. Default: ${DEFAULT-VALUE}.")
+    int workers;
+
+    @Option(names = "--queue", defaultValue = "8", description = "Tiles waiting at most; more get a busy answer. Default: ${DEFAULT-VALUE}.")
+    int queue;
+
+    @Option(names = "--root", defaultValue = "edgefuse/v1", description = "Topic root. Default: ${DEFAULT-VALUE}.")
+    String root;
+
+    @Option(names = "--no-probe", description = "Skip the start-up micro-benchmark (report nominal capacity).")
+    boolean noProbe;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        BrokerAddress b = BrokerAddress.parse(broker);
+        NodeConfig cfg = NodeConfig.builder(id).brokerHost(b.host()).brokerPort(b.port()).topicRoot(root).executor(executor)
+                .threads(threads).workers(workers).queueCapacity(queue).models(models).probe(!noProbe).build();
+        EdgeNode node = NodeMain.start(cfg);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }));
+        spec.commandLine().getOut().println("node " + id + " running (" + node.engine() + ", models " + node.models().list() + ") via " + b);
+        spec.commandLine().getOut().flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,110 @@
+package io.edgefuse.runtime.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgefuse.model.tensor.Tensor;
+import io.edgefuse.protocol.DType;
+import io.edgefuse.protocol.Frames;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The product end to end on the embedded HiveMQ broker: node processes, the coordinator, and Paho
+ * clients as users would write them.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterEndToEndTest {
+    private static ClusterFixture f;
+    private static MqttAnswers client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = ClusterFixture.start(null, 0, 3);
+        client = new MqttAnswers(f.cluster.brokerUri(), "e2e");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (client != null) client.close();
+        if (f != null) f.close();
+    }
+
+    @Test
+    @Order(1)
+    void answersOverMqtt311AndMqtt5EqualLocalInference() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            byte[] img = E2eModel.png(i);
+            f.assertMatchesLocal(img, MqttAnswers.get(client.askV3(f.model.name(), "v3-" + i, img)));
+            JsonNode a5 = MqttAnswers.get(client.askV5(f.model.name(), "v5-" + i, img));
+            f.assertMatchesLocal(img, a5);
+            assertEquals("v5-" + i, a5.path("requestId").asText());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void everyBadInputGetsAnErrorAnswerAndTheNextRequestIsServed() throws Exception {
+        byte[] jpeg = E2eModel.png(1);
+        byte[] random = new byte[5000];
+        new java.util.Random(3).nextBytes(random);
+        Tensor wrong = Tensor.random(1, -1, 1, 47, 48, 3);
+        Object[][] cases = {
+            {"empty", new byte[0], "bad_request"},
+            {"random", random, "bad_request"},
+            {"truncated", Arrays.copyOf(jpeg, jpeg.length / 3), "bad_image"},
+            {"huge", new byte[20 << 20], "payload_too_large"},
+            {"shape", Frames.encode(Frames.header(), wrong, DType.FLOAT32), "wrong_shape"},
+        };
+        for (Object[] c : cases) {
+            JsonNode a = MqttAnswers.get(client.askV3(f.model.name(), "bad-" + c[0], (byte[]) c[1]));
+            assertEquals(c[2], a.path("error").path("code").asText(), c[0] + ": " + a);
+        }
+        JsonNode unknown = MqttAnswers.get(client.askV3("nosuchmodel", "bad-model", jpeg));
+        assertEquals("unknown_model", unknown.path("error").path("code").asText());
+        f.assertMatchesLocal(jpeg, MqttAnswers.get(client.askV5(f.model.name(), "after-bad", jpeg)));
+    }
+
+    @Test
+    @Order(3)
+    void fiftyRequestsInFlightSurviveANodeKilledWithSigkill() throws Exception {
+        List<byte[]> imgs = new ArrayList<>();
+        List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            imgs.add(E2eModel.png(100 + i));
+            answers.add(i % 2 == 0 ? client.askV3(f.model.name(), "burst-" + i, imgs.get(i)) : client.askV5(f.model.name(), "burst-" + i, imgs.get(i)));
+            if (i == 10) f.cluster.kill("n2");
+        }
+        for (int i = 0; i < 50; i++) f.assertMatchesLocal(imgs.get(i), MqttAnswers.get(answers.get(i)));
+        f.awaitOnline(2, 10_000);
+        assertTrue(f.coordinator.membership().get("n2") == null || !f.coordinator.membership().get("n2").online(), "n2 is known to be gone");
+    }
+
+    @Test
+    @Order(4)
+    void aNodeThatJoinsMidStreamGetsTilesAfterwards() throws Exception {
+        f.cluster.startNode("n9");
+        Set<String> used = new HashSet<>();
+        long deadline = System.currentTimeMillis() + 120_000;
+        int i = 0;
+        while (!used.contains("n9") && System.currentTimeMillis() < deadline) {
+            byte[] img = E2eModel.png(300 + i);
+            JsonNode a = MqttAnswers.get(client.askV5(f.model.name(), "join-" + i++, img));
+            f.assertMatchesLocal(img, a);
+            for (JsonNode st : a.path("plan").path("stages")) for (JsonNode t : st.path("tiles")) used.add(t.path("node").asText());
+            Thread.sleep(200);
+        }
+        assertTrue(used.contains("n9"), "the joined node n9 got tiles; nodes used: " + used);
+    }
+}
