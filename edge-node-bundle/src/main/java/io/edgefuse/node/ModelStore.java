@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The models a node holds, keyed by (name, version) where version is {@link Model#version()} (SHA-256 of
@@ -22,6 +24,7 @@ public final class ModelStore {
     /** A model as the protocol names it. */
     public record ModelRef(String name, String version) {}
 
+    private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
     private final Map<ModelRef, Model> models = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
@@ -85,6 +88,13 @@ public final class ModelStore {
     }
 
     private void fire() {
-        for (Runnable r : listeners) r.run();
+        for (Runnable r : listeners) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                // A listener's failure must not undo or hide a load that succeeded.
+                LOG.warn("model store listener failed: {}", e.toString());
+            }
+        }
     }
 }

@@ -32,6 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import java.nio.file.Path;
+import io.edgefuse.model.io.ModelFormat;
+import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,6 +195,23 @@ class EdgeNodeMqttTest {
         assertEquals(List.of("t1", "t2"), List.of(a.task(), b.task()));
         assertFalse(a.isError());
         assertFalse(b.isError());
+    }
+
+    @Test
+    void nodeMainLoadsConfiguredModelFolders(@TempDir Path dir) throws Exception {
+        ModelFormat.write(model, dir.resolve("tiny"));
+        NodeConfig cfg = NodeConfig.fromMap(Map.of("node.id", "n-main", "broker.port", String.valueOf(broker.port()),
+                "executor", "java", "probe", "false", "models", dir.resolve("tiny").toString()));
+        MqttProbe p = probe("t-main").subscribe(TOPICS.nodeStatus("n-main"));
+        EdgeNode n = NodeMain.start(cfg);
+        opened.add(n);
+        MqttProbe.Msg m = p.next(s -> s.json().getBoolean("online"), 10_000);
+        assertNotNull(m, "n-main never came online");
+        assertEquals(model.version(), m.json().getJsonArray("models").getJsonObject(0).getString("version"));
+
+        NodeConfig bad = NodeConfig.builder("n-bad").brokerPort(broker.port()).executor("java").probe(false).models(List.of("no-such-model")).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NodeMain.start(bad));
+        assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
     }
 
     @Test

@@ -10,6 +10,8 @@ import io.edgefuse.protocol.ErrorCode;
 import io.edgefuse.protocol.ProtocolException;
 import io.edgefuse.protocol.ResultFrame;
 import io.edgefuse.protocol.TaskFrame;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -169,15 +171,25 @@ public final class TaskRunner implements AutoCloseable {
         return new Stats(pool.getQueue().size(), active.get(), completed.get(), busyNanos.get(), throughputGflops, workers);
     }
 
-    /** Stops the workers; tasks still queued complete with null (nobody could receive their answers). */
+    /**
+     * Stops taking tasks; tasks still queued complete with null (nobody could receive their answers),
+     * running ones get 10 s to finish before they are interrupted.
+     */
     @Override
     public void close() {
-        for (Runnable r : pool.shutdownNow()) {
+        pool.shutdown();
+        List<Runnable> queued = new ArrayList<>();
+        pool.getQueue().drainTo(queued);
+        for (Runnable r : queued) {
             if (r instanceof Job j) j.result.complete(null);
         }
         try {
-            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) LOG.warn("node {}: a task was still computing after 10 s at shutdown", nodeId);
+            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("node {}: a task was still computing 10 s after shutdown; interrupting it", nodeId);
+                pool.shutdownNow();
+            }
         } catch (InterruptedException e) {
+            pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -174,12 +174,22 @@ class TaskRunnerTest {
         GateExecutor gate = new GateExecutor();
         runner = new TaskRunner("n1", gate, store, 1, 2);
         byte[] task = TestModels.encode(TestModels.tile(model, "r", "t", 0, 2, RandomGraphs.input(model, 1), 0, 8, 0));
-        runner.submit(task);
-        assertTrue(gate.awaitStarted(1, 5_000));
+        CompletableFuture<byte[]> running = runner.submit(task);
         CompletableFuture<byte[]> queued = runner.submit(task);
-        gate.open();
-        runner.close();
-        queued.get(5, TimeUnit.SECONDS); // completes (with a result or null), never hangs
+        Thread opener = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException ignored) {
+                // opens at once then
+            }
+            gate.open();
+        });
+        opener.start();
+        runner.close(); // waits for the running task, drops the queued one
+        opener.join();
+        assertNull(queued.get(1, TimeUnit.SECONDS), "nobody can receive a queued task's answer after close");
+        assertFalse(ResultFrame.decode(running.get(1, TimeUnit.SECONDS)).isError(), "the running task finishes");
+        assertEquals(1, gate.started());
         assertEquals(ErrorCode.BUSY, ResultFrame.decode(runner.submit(task).get(1, TimeUnit.SECONDS)).error());
     }
 }
