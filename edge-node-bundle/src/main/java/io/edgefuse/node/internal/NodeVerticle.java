@@ -94,7 +94,11 @@ public final class NodeVerticle extends VerticleBase {
         c.exceptionHandler(e -> LOG.debug("node {}: MQTT connection error: {}", cfg.nodeId(), e.toString()));
         c.connect(cfg.brokerPort(), cfg.brokerHost())
                 .onSuccess(ack -> {
-                    if (c != client) return;
+                    if (c != client) {
+                        // stopped (or superseded) while connecting: leave politely rather than via the will
+                        c.disconnect();
+                        return;
+                    }
                     connected = true;
                     backoffMs = MIN_BACKOFF_MS;
                     LOG.info("node {}: connected to {}:{}", cfg.nodeId(), cfg.brokerHost(), cfg.brokerPort());
