@@ -1,0 +1,135 @@
+package io.edgefuse.node;
+
+import io.edgefuse.model.exec.CapacityProbe;
+import io.edgefuse.model.exec.CapacityProbe.Capacity;
+import io.edgefuse.model.exec.Executor;
+import io.edgefuse.node.internal.NodeVerticle;
+import io.edgefuse.node.internal.StatusMessages;
+import io.edgefuse.node.internal.TaskRunner;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running worker node: its executor, model store and task pool, and an MQTT connection on its own
+ * Vert.x event loop that takes tile tasks, answers them, and reports status and heartbeats. It keeps
+ * reconnecting while the broker is away. {@link #close()} announces offline and releases everything it
+ * started, including the executor it was given.
+ */
+public final class EdgeNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeNode.class);
+    private static final long START_TIMEOUT_S = 30, STOP_TIMEOUT_S = 10;
+
+    /**
+     * Reported when the probe is off: Membership's defaults' proportions around 1 GFLOP/s conv, flagged
+     * "measured": false in the status so nobody mistakes them for a measurement.
+     */
+    public static final Capacity NOMINAL_CAPACITY = new Capacity(
+            Map.of("conv", 1.0, "depthwise", 0.33, "pool", 0.07, "dense", 0.2, "elementwise", 0.07), 0.1);
+
+    private final NodeConfig config;
+    private final Executor executor;
+    private final ModelStore store;
+    private final Capacity capacity;
+    private final TaskRunner runner;
+    private final Vertx vertx;
+    private final NodeVerticle verticle;
+    private final String deploymentId;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EdgeNode(NodeConfig config, Executor executor, ModelStore store, Capacity capacity, TaskRunner runner,
+                     Vertx vertx, NodeVerticle verticle, String deploymentId) {
+        this.config = config;
+        this.executor = executor;
+        this.store = store;
+        this.capacity = capacity;
+        this.runner = runner;
+        this.vertx = vertx;
+        this.verticle = verticle;
+        this.deploymentId = deploymentId;
+    }
+
+    /**
+     * Starts a node with a given executor and store (models already in it). Probes capacity first when
+     * configured (blocking, about a second on tf), then returns once the MQTT side is deployed; the
+     * connection itself is made, and remade, in the background.
+     */
+    public static EdgeNode start(NodeConfig config, Executor executor, ModelStore store) {
+        Capacity capacity = config.probe() ? CapacityProbe.measure(executor) : NOMINAL_CAPACITY;
+        if (config.probe()) LOG.info("node {}: {} executor capacity {}", config.nodeId(), executor.name(), capacity);
+        TaskRunner runner = new TaskRunner(config.nodeId(), executor, store, config.workers(), config.queueCapacity());
+        StatusMessages messages = new StatusMessages(executor.name(), capacity, config.probe(), store);
+        // One event loop is all a node's MQTT traffic needs; compute runs on the task pool, not here.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+        NodeVerticle verticle = new NodeVerticle(config, runner, messages, store);
+        try {
+            String id = await(vertx.deployVerticle(verticle), START_TIMEOUT_S);
+            return new EdgeNode(config, executor, store, capacity, runner, vertx, verticle, id);
+        } catch (RuntimeException e) {
+            runner.close();
+            await(vertx.close(), STOP_TIMEOUT_S);
+            throw e;
+        }
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    /** The node's models; adding or removing one re-publishes the node's status. */
+    public ModelStore models() {
+        return store;
+    }
+
+    public Capacity capacity() {
+        return capacity;
+    }
+
+    public String engine() {
+        return executor.name();
+    }
+
+    /** Whether the node is subscribed to its tasks and has announced itself online. */
+    public boolean online() {
+        return verticle.online();
+    }
+
+    /** Publishes status offline (retained), disconnects, stops the event loop, the workers and the executor. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        try {
+            await(vertx.undeploy(deploymentId), STOP_TIMEOUT_S);
+        } catch (RuntimeException e) {
+            LOG.warn("node {}: undeploy: {}", nodeId(), e.toString());
+        }
+        runner.close();
+        try {
+            await(vertx.close(), STOP_TIMEOUT_S);
+        } catch (RuntimeException e) {
+            LOG.warn("node {}: closing Vert.x: {}", nodeId(), e.toString());
+        }
+        executor.close();
+    }
+
+    private static <T> T await(Future<T> f, long seconds) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (Exception e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException(c.getMessage() == null ? c.toString() : c.getMessage(), c);
+        }
+    }
+}

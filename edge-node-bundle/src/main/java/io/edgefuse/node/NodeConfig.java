@@ -1,0 +1,182 @@
+package io.edgefuse.node;
+
+import io.edgefuse.protocol.Topics;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How one worker node runs. Built in code ({@link #builder(String)}) or from Config Admin properties /
+ * a {@code io.edgefuse.node.cfg} file ({@link #fromMap(Map)}), whose keys are:
+ *
+ * <pre>
+ * key                    type     default        meaning
+ * node.id                string   (required)     node id, one topic level: 1-128 of A-Z a-z 0-9 . _ -; also the MQTT client id
+ * broker.host            string   127.0.0.1      MQTT broker host
+ * broker.port            int      1883           MQTT broker port (1-65535)
+ * topic.root             string   edgefuse/v1    root of every topic
+ * executor               string   tf             "tf" (TensorFlow) or "java" (reference executor)
+ * threads                int      0              compute threads for the executor; 0 = all cores (tf only; java is single-threaded per task)
+ * workers                int      1              tasks computed at the same time
+ * queue.capacity         int      8              tasks waiting beyond those; more are answered BUSY at once
+ * heartbeat.interval.ms  long     1000           heartbeat period (50 .. 600000)
+ * max.message.bytes      int      67108864       largest MQTT message accepted (64 MiB; must not exceed the broker's max packet size)
+ * models                 string   (none)         comma-separated zoo names or model folders loaded at start
+ * probe                  boolean  true           run the capacity micro-benchmark at start (about a second on tf)
+ * </pre>
+ *
+ * Values may be strings (as in .cfg files) or typed (Integer, Long, Boolean, String[] for models).
+ * Unknown keys are ignored so that Config Admin's own (service.pid, ...) pass through.
+ */
+public record NodeConfig(String nodeId, String brokerHost, int brokerPort, String topicRoot, String executor,
+                         int threads, int workers, int queueCapacity, long heartbeatIntervalMs, int maxMessageBytes,
+                         List<String> models, boolean probe) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 1883;
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    public static final Set<String> EXECUTORS = Set.of("tf", "java");
+
+    public NodeConfig {
+        try {
+            nodeId = Topics.id(nodeId);
+        } catch (IllegalArgumentException e) {
+            throw bad("node.id", nodeId, "is not a valid id (1-128 of A-Z a-z 0-9 . _ -)");
+        }
+        if (brokerHost == null || brokerHost.isBlank()) throw bad("broker.host", brokerHost, "must not be empty");
+        if (brokerPort < 1 || brokerPort > 65535) throw bad("broker.port", brokerPort, "must be 1..65535");
+        try {
+            new Topics(topicRoot);
+        } catch (IllegalArgumentException e) {
+            throw bad("topic.root", topicRoot, "must be a non-empty topic without wildcards or a trailing '/'");
+        }
+        if (!EXECUTORS.contains(executor)) throw bad("executor", executor, "must be one of tf, java");
+        if (threads < 0) throw bad("threads", threads, "must be >= 0 (0 = all cores)");
+        if (workers < 1) throw bad("workers", workers, "must be >= 1");
+        if (queueCapacity < 1) throw bad("queue.capacity", queueCapacity, "must be >= 1");
+        if (heartbeatIntervalMs < 50 || heartbeatIntervalMs > 600_000) throw bad("heartbeat.interval.ms", heartbeatIntervalMs, "must be 50..600000");
+        if (maxMessageBytes < 1024) throw bad("max.message.bytes", maxMessageBytes, "must be >= 1024");
+        models = List.copyOf(models == null ? List.of() : models);
+    }
+
+    public static Builder builder(String nodeId) {
+        return new Builder(nodeId);
+    }
+
+    public Topics topics() {
+        return new Topics(topicRoot);
+    }
+
+    /** Config Admin / .cfg properties to a config; throws IllegalArgumentException naming the key and the bad value. */
+    public static NodeConfig fromMap(Map<String, ?> p) {
+        Object id = p.get("node.id");
+        if (id == null || id.toString().isBlank()) throw new IllegalArgumentException("node config: 'node.id' is required");
+        Builder b = builder(id.toString().trim());
+        if (p.containsKey("broker.host")) b.brokerHost(string(p, "broker.host"));
+        if (p.containsKey("broker.port")) b.brokerPort(integer(p, "broker.port"));
+        if (p.containsKey("topic.root")) b.topicRoot(string(p, "topic.root"));
+        if (p.containsKey("executor")) b.executor(string(p, "executor"));
+        if (p.containsKey("threads")) b.threads(integer(p, "threads"));
+        if (p.containsKey("workers")) b.workers(integer(p, "workers"));
+        if (p.containsKey("queue.capacity")) b.queueCapacity(integer(p, "queue.capacity"));
+        if (p.containsKey("heartbeat.interval.ms")) b.heartbeatIntervalMs(longValue(p, "heartbeat.interval.ms"));
+        if (p.containsKey("max.message.bytes")) b.maxMessageBytes(integer(p, "max.message.bytes"));
+        if (p.containsKey("models")) b.models(list(p.get("models")));
+        if (p.containsKey("probe")) b.probe(bool(p, "probe"));
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("node config: " + e.getMessage(), e);
+        }
+    }
+
+    private static String string(Map<String, ?> p, String k) {
+        Object v = p.get(k);
+        return v == null ? null : v.toString().trim();
+    }
+
+    private static long longValue(Map<String, ?> p, String k) {
+        Object v = p.get(k);
+        if (v instanceof Integer || v instanceof Long || v instanceof Short) return ((Number) v).longValue();
+        try {
+            return Long.parseLong(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            throw bad(k, v, "is not an integer");
+        }
+    }
+
+    private static int integer(Map<String, ?> p, String k) {
+        long v = longValue(p, k);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw bad(k, v, "is out of range");
+        return (int) v;
+    }
+
+    private static boolean bool(Map<String, ?> p, String k) {
+        Object v = p.get(k);
+        if (v instanceof Boolean b) return b;
+        String s = String.valueOf(v).trim().toLowerCase();
+        // Boolean.parseBoolean would read a typo such as "ture" as false without a word.
+        return switch (s) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw bad(k, v, "is not a boolean (true/false)");
+        };
+    }
+
+    private static List<String> list(Object v) {
+        Collection<?> items;
+        if (v instanceof String[] a) items = Arrays.asList(a);
+        else if (v instanceof Collection<?> c) items = c;
+        else items = Arrays.asList(String.valueOf(v).split(","));
+        List<String> out = new ArrayList<>();
+        for (Object o : items) {
+            String s = String.valueOf(o).trim();
+            if (!s.isEmpty()) out.add(s);
+        }
+        return out;
+    }
+
+    private static IllegalArgumentException bad(String key, Object value, String why) {
+        return new IllegalArgumentException("'" + key + "' = '" + value + "' " + why);
+    }
+
+    /** Defaults as documented above; only node id is required. */
+    public static final class Builder {
+        private final String nodeId;
+        private String brokerHost = DEFAULT_HOST;
+        private int brokerPort = DEFAULT_PORT;
+        private String topicRoot = Topics.DEFAULT_ROOT;
+        private String executor = "tf";
+        private int threads = 0;
+        private int workers = 1;
+        private int queueCapacity = 8;
+        private long heartbeatIntervalMs = 1000;
+        private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private List<String> models = List.of();
+        private boolean probe = true;
+
+        private Builder(String nodeId) {
+            this.nodeId = nodeId;
+        }
+
+        public Builder brokerHost(String v) { brokerHost = v; return this; }
+        public Builder brokerPort(int v) { brokerPort = v; return this; }
+        public Builder topicRoot(String v) { topicRoot = v; return this; }
+        public Builder executor(String v) { executor = v; return this; }
+        public Builder threads(int v) { threads = v; return this; }
+        public Builder workers(int v) { workers = v; return this; }
+        public Builder queueCapacity(int v) { queueCapacity = v; return this; }
+        public Builder heartbeatIntervalMs(long v) { heartbeatIntervalMs = v; return this; }
+        public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
+        public Builder models(List<String> v) { models = v; return this; }
+        public Builder probe(boolean v) { probe = v; return this; }
+
+        public NodeConfig build() {
+            return new NodeConfig(nodeId, brokerHost, brokerPort, topicRoot, executor, threads, workers, queueCapacity,
+                    heartbeatIntervalMs, maxMessageBytes, models, probe);
+        }
+    }
+}

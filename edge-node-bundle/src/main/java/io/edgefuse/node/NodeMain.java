@@ -1,0 +1,41 @@
+package io.edgefuse.node;
+
+import io.edgefuse.engine.tf.TfExecutor;
+import io.edgefuse.model.exec.Executor;
+import io.edgefuse.model.exec.JavaExecutor;
+
+/** Entry point for the CLI ({@code edgefuse node ...}) and the DS component: config in, running node out. */
+public final class NodeMain {
+    private NodeMain() {}
+
+    /**
+     * Creates the configured executor, loads the configured models (failing fast, with the model's name,
+     * when one cannot be loaded), and starts the node.
+     */
+    public static EdgeNode start(NodeConfig config) {
+        Executor executor = executor(config);
+        try {
+            ModelStore store = new ModelStore();
+            for (String m : config.models()) {
+                try {
+                    store.load(m);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("node " + config.nodeId() + ": cannot load model '" + m + "': " + e.getMessage(), e);
+                }
+            }
+            return EdgeNode.start(config, executor, store);
+        } catch (RuntimeException e) {
+            executor.close();
+            throw e;
+        }
+    }
+
+    /** "tf": TensorFlow with {@code threads} intra-op threads (0 = all cores) and one inter-op thread; "java": the reference executor. */
+    public static Executor executor(NodeConfig config) {
+        return switch (config.executor()) {
+            case "tf" -> config.threads() == 0 ? new TfExecutor() : new TfExecutor(config.threads(), 1);
+            case "java" -> new JavaExecutor();
+            default -> throw new IllegalArgumentException("unknown executor '" + config.executor() + "'");
+        };
+    }
+}
