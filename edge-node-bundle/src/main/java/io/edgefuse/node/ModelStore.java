@@ -43,9 +43,10 @@ public final class ModelStore {
     }
 
     private Model loadZoo(String name) {
-        // TODO(zoo): io.edgefuse.model.zoo.Zoo is not on this branch yet; once it lands on main, replace
-        //  this branch with `return add(Zoo.load(name));`. Model folders work today.
-        throw new ModelException("cannot load model '" + name + "': it is not a model folder, and this build has no model zoo yet");
+        if (!io.edgefuse.model.zoo.Zoo.contains(name)) {
+            throw new ModelException("cannot load model '" + name + "': not a model folder and not a zoo model (" + String.join(", ", io.edgefuse.model.zoo.Zoo.names()) + ")");
+        }
+        return add(io.edgefuse.model.zoo.Zoo.load(name));
     }
 
     /** Adds (or replaces the identical) model under its name and version. */

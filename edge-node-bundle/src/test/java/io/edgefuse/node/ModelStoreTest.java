@@ -52,7 +52,7 @@ class ModelStoreTest {
     void clearErrorsForMissingModels(@TempDir Path dir) {
         ModelStore s = new ModelStore();
         Expect.modelError("lacks model.json", () -> s.load(dir.toString()));
-        Expect.modelError("no model zoo yet", () -> s.load("resnet18"));
+        Expect.modelError("not a model folder and not a zoo model", () -> s.load("no-such-model"));
         assertTrue(s.list().isEmpty());
     }
 }

@@ -42,9 +42,10 @@ final class ClusterFixture implements AutoCloseable {
         LocalCluster.NodeSpec spec = new LocalCluster.NodeSpec(List.of(folder.toString()), "tf", 1, 1, 64, false);
         LocalCluster c = host == null ? LocalCluster.start(nodes, spec) : LocalCluster.startOn(host, port, nodes, spec);
         MqttCoordinator.Settings s = MqttCoordinator.Settings.of(c.brokerHost(), c.brokerPort(), Map.of(m.name(), m));
-        // aofl splits every stage over all nodes, so killing any node hits tiles in flight and a joining
-        // node gets work at once; edgefuse may rightly keep this small model on fewer nodes.
-        MqttCoordinator co = new MqttCoordinator(s, CoordinatorConfig.defaults().withPlanner("aofl").withTimeouts(60_000, 3_000)).start();
+        // layerwise splits every conv layer over all nodes, so killing any node hits tiles in flight and a
+        // joining node gets work at once; edgefuse and aofl rightly keep so small a model on one node once
+        // they have measured how fast the nodes are.
+        MqttCoordinator co = new MqttCoordinator(s, CoordinatorConfig.defaults().withPlanner("layerwise").withTimeouts(60_000, 3_000)).start();
         ClusterFixture f = new ClusterFixture(dir, m, c, co);
         f.awaitOnline(nodes, 120_000);
         return f;
