@@ -23,6 +23,7 @@ import java.util.List;
  */
 final class StageBalancer {
     private static final int REFINE_STEPS = 12;
+    private static final int GRID_STEPS = 12;
 
     private final CostModel cost;
     private final Cluster cluster;
@@ -49,7 +50,7 @@ final class StageBalancer {
             List<Line> chosen = lines.subList(0, k);
             int[] rows = waterFill(chosen, out.h());
             if (rows == null) continue;
-            StageOptions.Costed c = refine(s, out, chosen, rows);
+            StageOptions.Costed c = BoundarySearch.refine(cost, cluster, refine(s, out, chosen, rows), GRID_STEPS);
             if (c.makespan() < best.makespan()) best = c;
             List<ClusterNode> nodes = new ArrayList<>();
             double[] w = new double[k];
@@ -58,10 +59,12 @@ final class StageBalancer {
                 w[i] = 1.0 / chosen.get(i).b();
             }
             for (int bands = 2; bands <= 3; bands++) {
+              {
                 StagePlan g = StageOptions.weightedGrid(s, out, nodes, w, bands);
                 if (g == null) continue;
-                StageOptions.Costed gc = StageOptions.evaluate(cost, cluster, g);
+                StageOptions.Costed gc = BoundarySearch.refine(cost, cluster, StageOptions.evaluate(cost, cluster, g), GRID_STEPS);
                 if (gc.makespan() < best.makespan()) best = gc;
+              }
             }
         }
         return best;
