@@ -86,7 +86,7 @@ public final class Membership {
     /** Folds an observed task (predicted vs actual compute) into the node's speed estimate. */
     public void observe(String node, double predictedMs, double actualMs) {
         if (!(predictedMs > 0) || !(actualMs > 0)) return;
-        speedFactor.merge(node, predictedMs / actualMs, (old, obs) -> 0.5 * old + 0.5 * obs);
+        speedFactor.merge(node, predictedMs / actualMs, (old, obs) -> io.edgefuse.allocator.sim.SpeedEstimate.update(old, obs, 0.5));
     }
 
     public long epoch() {

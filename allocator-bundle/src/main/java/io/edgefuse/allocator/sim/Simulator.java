@@ -123,8 +123,8 @@ public final class Simulator {
         double transferExpected = nominal.link().seconds(realCost.inBytes()) + nominal.link().seconds(realCost.outBytes());
         double bandwidthFactor = transferExpected / transfer;
         double[] b = belief.computeIfAbsent(real.name(), k -> new double[] {1, 1});
-        b[0] = (1 - rate) * b[0] + rate * computeFactor;
-        b[1] = (1 - rate) * b[1] + rate * bandwidthFactor;
+        b[0] = SpeedEstimate.update(b[0], computeFactor, rate);
+        b[1] = SpeedEstimate.update(b[1], bandwidthFactor, rate);
     }
 
     private final Map<String, ClusterNode> nominals = new HashMap<>();
