@@ -101,6 +101,9 @@ public final class FelixLauncher implements AutoCloseable {
         p.put("felix.log.logger", new Slf4jFelixLogger());
         p.put("felix.log.level", "2");
         p.put("ds.loglevel", "warn");
+        // Felix 7 resolves on a pool whose idle threads linger 60 s and are never shut down, so they
+        // would outlive stop(). A few dozen bundles resolve fast enough on the calling thread.
+        p.put("felix.resolver.parallelism", "1");
         if (config.confDir() != null) {
             p.put("felix.fileinstall.dir", config.confDir().toAbsolutePath().toString());
             p.put("felix.fileinstall.poll", Long.toString(config.confPoll().toMillis()));

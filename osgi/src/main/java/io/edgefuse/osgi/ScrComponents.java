@@ -48,8 +48,16 @@ public final class ScrComponents {
 
     /** Every enabled component, or an empty list when SCR is not running. */
     public static List<Component> list(BundleContext ctx) {
-        ServiceReference<?> ref = ctx.getServiceReference(RUNTIME);
-        if (ref == null) return List.of();
+        // getAll...: the launcher's class loader does not (and must not) see the DS API, so the
+        // class-space filter of getServiceReference would hide SCR from it.
+        ServiceReference<?>[] refs;
+        try {
+            refs = ctx.getAllServiceReferences(RUNTIME, null);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+        if (refs == null) return List.of();
+        ServiceReference<?> ref = refs[0];
         Object scr = ctx.getService(ref);
         if (scr == null) return List.of();
         try {
