@@ -111,6 +111,7 @@ public final class FelixLauncher implements AutoCloseable {
             // Only configurations: bundles are deployed through bundles/ (and OTA), not dropped into conf/.
             p.put("felix.fileinstall.filter", ".*\\.cfg");
             p.put("felix.fileinstall.log.level", "2");
+            p.put("felix.fileinstall.configEncoding", "UTF-8"); // FileInstall's default is ISO-8859-1
         }
         config.properties().forEach((k, v) -> {
             if (k.equals(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA)) p.merge(k, v, (a, b) -> a + "," + b);

@@ -19,9 +19,11 @@ public final class FelixMain {
         boolean interactive = args.length > 1 && args[1].equals("--interactive");
         FelixLauncher launcher = new FelixLauncher(LauncherConfig.distribution(Path.of(args[0]), interactive));
         StartReport report = launcher.start();
-        System.out.println(report);
+        if (report.ok()) System.out.println(report); // problems were already logged by the launcher
         // Felix's own shutdown hook stops the framework on SIGTERM; wait for that (or Gogo's "stop 0").
         launcher.context().getBundle(0).adapt(org.osgi.framework.launch.Framework.class).waitForStop(0);
-        launcher.stop(Duration.ofSeconds(30));
+        boolean stopped = launcher.stop(Duration.ofSeconds(30));
+        // The Gogo shell's console thread can stay blocked reading stdin after its bundle stopped.
+        System.exit(stopped ? 0 : 1);
     }
 }
