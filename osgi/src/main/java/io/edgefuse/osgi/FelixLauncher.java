@@ -86,9 +86,14 @@ public final class FelixLauncher implements AutoCloseable {
         return stopped;
     }
 
+    /** {@link #stop(Duration)} with 30 s. */
+    public boolean stop() throws BundleException, InterruptedException {
+        return stop(Duration.ofSeconds(30));
+    }
+
     @Override
     public void close() throws Exception {
-        if (!stop(Duration.ofSeconds(30))) throw new IllegalStateException("framework did not stop within 30 s");
+        if (!stop()) throw new IllegalStateException("framework did not stop within 30 s");
     }
 
     Map<String, Object> frameworkProperties() {

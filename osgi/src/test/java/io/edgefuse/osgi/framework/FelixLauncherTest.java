@@ -114,6 +114,18 @@ class FelixLauncherTest {
     }
 
     @Test
+    void bundlesLogThroughTheLaunchersSlf4jAndLogback() throws Exception {
+        Bundle allocator = bundle("edgefuse-allocator");
+        BundleWire slf4j = allocator.adapt(BundleWiring.class).getRequiredWires("osgi.wiring.package").stream()
+                .filter(w -> "org.slf4j".equals(w.getCapability().getAttributes().get("osgi.wiring.package")))
+                .findFirst().orElseThrow(() -> new AssertionError("allocator has no org.slf4j wire"));
+        assertEquals(0, slf4j.getProvider().getBundle().getBundleId());
+        Class<?> factory = allocator.loadClass("org.slf4j.LoggerFactory");
+        assertSame(org.slf4j.LoggerFactory.class, factory);
+        assertEquals("ch.qos.logback.classic.LoggerContext", org.slf4j.LoggerFactory.getILoggerFactory().getClass().getName());
+    }
+
+    @Test
     void configAdminAndFileInstallDeliverCfgFilesToADsComponent() throws Exception {
         BundleContext ctx = launcher.context();
         // An XML-only DS bundle: the component needs a configuration (policy require) and publishes its
@@ -141,8 +153,10 @@ class FelixLauncherTest {
             Path cfg = conf.resolve("io.edgefuse.test.probe.cfg");
             Files.writeString(cfg, "greeting = hello\n");
             assertEquals("hello", waitFor(() -> probeGreeting(ctx), "hello"));
-            assertTrue(launcher.report().components().contains("edgefuse-test-probe/io.edgefuse.test.probe ACTIVE"),
-                    launcher.report().toString());
+            // SCR registers the service (SATISFIED) just before it activates the immediate component.
+            List<String> components = waitUntil(() -> launcher.report().components(),
+                    l -> l.contains("edgefuse-test-probe/io.edgefuse.test.probe ACTIVE"));
+            assertTrue(components.contains("edgefuse-test-probe/io.edgefuse.test.probe ACTIVE"), components.toString());
 
             Files.writeString(cfg, "greeting = bonjour\n");
             Files.setLastModifiedTime(cfg, FileTime.fromMillis(System.currentTimeMillis() + 2000));
