@@ -30,7 +30,7 @@ public final class EdgeNode implements AutoCloseable {
      * "measured": false in the status so nobody mistakes them for a measurement.
      */
     public static final Capacity NOMINAL_CAPACITY = new Capacity(
-            Map.of("conv", 1.0, "depthwise", 0.33, "pool", 0.07, "dense", 0.2, "elementwise", 0.07), 0.1);
+            Map.of("conv", 1.0, "depthwise", 0.33, "pool", 0.07, "dense", 0.2, "elementwise", 0.07), 0.1, 1.0);
 
     private final NodeConfig config;
     private final Executor executor;

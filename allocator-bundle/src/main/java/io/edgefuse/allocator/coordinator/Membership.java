@@ -28,6 +28,7 @@ public final class Membership {
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
     private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
     private final Map<String, Double> speedFactor = new ConcurrentHashMap<>();
+    private final Map<String, Double> taskOverheadMs = new ConcurrentHashMap<>();
     private final AtomicLong epoch = new AtomicLong();
     private final long heartbeatTimeoutMs;
     private volatile Consumer<String> onLost = n -> {};
@@ -51,6 +52,7 @@ public final class Membership {
         status.path("capacity").path("gflops").fields().forEachRemaining(e -> g.put(e.getKey(), e.getValue().asDouble()));
         NodeInfo info = new NodeInfo(node, true, status.path("engine").asText("?"), g, status.path("capacity").path("layerOverheadMs").asDouble(0.1),
                 status.path("memoryBytes").asLong(1L << 30), models(status.path("models")), 0, now);
+        taskOverheadMs.put(node, status.path("capacity").path("taskOverheadMs").asDouble(1.0));
         nodes.put(node, info);
         if (before == null || !before.online() || !before.models().equals(info.models())) {
             epoch.incrementAndGet();
@@ -109,7 +111,7 @@ public final class Membership {
         List<ClusterNode> l = new ArrayList<>();
         for (NodeInfo n : online()) {
             if (!n.has(model, version)) continue;
-            DeviceProfile d = DeviceProfile.measured(n.name(), withDefaults(n.gflops()), n.layerOverheadMs(), 1.0, n.memoryBytes());
+            DeviceProfile d = DeviceProfile.measured(n.name(), withDefaults(n.gflops()), n.layerOverheadMs(), taskOverheadMs.getOrDefault(n.name(), 1.0), n.memoryBytes());
             double f = speedFactor.getOrDefault(n.name(), 1.0);
             l.add(new ClusterNode(n.name(), f == 1.0 ? d : d.scaled(f), link));
         }

@@ -44,7 +44,7 @@ public final class CostValidation {
                 t[i] = (System.nanoTime() - t0) / 1e6;
             }
             Arrays.sort(t);
-            double predictedMs = (predicted.computeSeconds() - host.taskOverheadMs() / 1000) * 1000;
+            double predictedMs = predicted.computeSeconds() * 1000;
             out.add(new StageCheck(s.describe(m), s.size(), predicted.flops() / 1e9, predictedMs, t[runs / 2]));
             current = result;
         }

@@ -42,7 +42,7 @@ public final class StatusMessages {
                 .put("cores", Runtime.getRuntime().availableProcessors())
                 .put("memoryBytes", physicalMemoryBytes())
                 .put("models", models())
-                .put("capacity", new JsonObject().put("gflops", gflops).put("layerOverheadMs", capacity.layerOverheadMs()).put("measured", measured))
+                .put("capacity", new JsonObject().put("gflops", gflops).put("layerOverheadMs", capacity.layerOverheadMs()).put("taskOverheadMs", capacity.taskOverheadMs()).put("measured", measured))
                 .put("ts", System.currentTimeMillis());
         return s.toBuffer();
     }

@@ -46,9 +46,9 @@ final class CostCheckCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Executor ex = executors.create()) {
             CapacityProbe.Capacity cap = CapacityProbe.measure(ex);
-            DeviceProfile host = DeviceProfile.measured("host", cap.gflops(), cap.layerOverheadMs(), 0, Runtime.getRuntime().maxMemory());
+            DeviceProfile host = DeviceProfile.measured("host", cap.gflops(), cap.layerOverheadMs(), cap.taskOverheadMs(), Runtime.getRuntime().maxMemory());
             if (!json) {
-                out.println("measured on this machine (" + ex.name() + " executor): " + fmt(cap.gflops()) + ", " + String.format("%.3f", cap.layerOverheadMs()) + " ms per layer");
+                out.println("measured on this machine (" + ex.name() + " executor): " + fmt(cap.gflops()) + ", " + String.format("%.2f", cap.taskOverheadMs()) + " ms fixed per run");
             }
             Table t = new Table("model", "stage", "layers", "GFLOP", "predicted ms", "measured ms", "error");
             for (String name : models) {
@@ -74,7 +74,7 @@ final class CostCheckCommand implements Callable<Integer> {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("executor", ex.name());
                 doc.put("gflops", cap.gflops());
-                doc.put("layerOverheadMs", cap.layerOverheadMs());
+                doc.put("taskOverheadMs", cap.taskOverheadMs());
                 doc.put("stages", rows);
                 Json.print(out, doc);
             } else {

@@ -13,49 +13,44 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A node's micro-benchmark: one small layer per op class, run through the node's own executor, gives
- * its sustained GFLOP/s per class; a chain of tiny layers gives the fixed cost per layer. Takes about a
- * second with the tf executor. The result is what the node reports in its status and heartbeats.
+ * A node's micro-benchmark, run through its own executor. For each op class it times a chain of one
+ * layer and a chain of {@value #CHAIN} identical layers; the difference is what the extra layers cost,
+ * free of the per-run overhead (session call, copying the input and output), so it gives the class's
+ * sustained GFLOP/s inside a fused block. The one-layer run minus one layer's share is the fixed cost
+ * of a task. Takes a few seconds with the tf executor. Nodes report the result in status and heartbeats.
  */
 public final class CapacityProbe {
+    static final int CHAIN = 6;
+    private static final int WARMUP = 2, RUNS = 5;
+
     /** Op classes by the names used on the wire and by the planner: conv, depthwise, pool, dense, elementwise. */
-    public record Capacity(Map<String, Double> gflops, double layerOverheadMs) {
+    public record Capacity(Map<String, Double> gflops, double layerOverheadMs, double taskOverheadMs) {
         public Capacity {
             gflops = Map.copyOf(gflops);
         }
     }
 
-    private static final int WARMUP = 2, RUNS = 5;
-
     private CapacityProbe() {}
 
     public static Capacity measure(Executor ex) {
         Map<String, Double> g = new LinkedHashMap<>();
-        g.put("conv", gflops(ex, single(new Op.Conv2D(3, 3, 1, 1, Padding.SAME, 64, 1, true), 56, 56, 64)));
-        g.put("depthwise", gflops(ex, single(new Op.Conv2D(3, 3, 1, 1, Padding.SAME, 144, 144, true), 56, 56, 144)));
-        g.put("pool", gflops(ex, single(new Op.MaxPool(3, 3, 1, 1, Padding.SAME), 56, 56, 128)));
-        g.put("elementwise", gflops(ex, single(new Op.Relu(), 56, 56, 256)));
-        g.put("dense", gflops(ex, dense(2048, 1000)));
-        return new Capacity(g, layerOverheadMs(ex));
+        double[] fixed = new double[1];
+        g.put("conv", rate(ex, n -> chain(new Op.Conv2D(3, 3, 1, 1, Padding.SAME, 64, 1, true), n, 56, 56, 64), fixed));
+        g.put("depthwise", rate(ex, n -> chain(new Op.Conv2D(3, 3, 1, 1, Padding.SAME, 96, 96, true), n, 112, 112, 96), null));
+        g.put("pool", rate(ex, n -> chain(new Op.MaxPool(3, 3, 1, 1, Padding.SAME), n, 56, 56, 128), null));
+        g.put("elementwise", rate(ex, n -> chain(new Op.BatchNorm(1e-3), n, 56, 56, 128), null));
+        g.put("dense", rate(ex, n -> denseChain(n, 2048), null));
+        return new Capacity(g, 0.0, Math.max(0.0, fixed[0] * 1000));
     }
 
-    private static double gflops(Executor ex, Model m) {
-        double flops = m.totalCost().flops();
-        return flops / (medianSeconds(ex, m) * 1e9);
-    }
-
-    /** Per-layer cost beyond the arithmetic: a chain of 32 tiny ReLUs timed against one. */
-    private static double layerOverheadMs(Executor ex) {
-        List<Node> nodes = new ArrayList<>();
-        String x = "input";
-        for (int i = 0; i < 32; i++) {
-            nodes.add(Node.of("r" + i, new Op.Relu(), x));
-            x = "r" + i;
-        }
-        Model chain = new Model("probe-chain", InputSpec.of(4, 4, 4), List.of(), nodes, x, Map.of());
-        Model one = new Model("probe-one", InputSpec.of(4, 4, 4), List.of(), nodes.subList(0, 1), "r0", Map.of());
-        double per = (medianSeconds(ex, chain) - medianSeconds(ex, one)) / 31;
-        return Math.max(0.0, per * 1000);
+    /** GFLOP/s of the extra layers; optionally the fixed seconds of a one-layer run beyond its layer. */
+    private static double rate(Executor ex, java.util.function.IntFunction<Model> build, double[] fixed) {
+        Model one = build.apply(1), many = build.apply(CHAIN);
+        double t1 = medianSeconds(ex, one), tn = medianSeconds(ex, many);
+        double perLayer = Math.max((tn - t1) / (CHAIN - 1), 1e-7);
+        double flopsPerLayer = one.totalCost().flops();
+        if (fixed != null) fixed[0] = t1 - perLayer;
+        return flopsPerLayer / (perLayer * 1e9);
     }
 
     public static double medianSeconds(Executor ex, Model m) {
@@ -71,20 +66,39 @@ public final class CapacityProbe {
         return t[RUNS / 2];
     }
 
-    private static Model single(Op op, int h, int w, int c) {
+    private static Model chain(Op op, int n, int h, int w, int c) {
         Map<String, Tensor> weights = new LinkedHashMap<>();
-        if (op instanceof Op.Conv2D conv) {
-            weights.put("l.weight", Tensor.random(1, -0.1f, 0.1f, conv.kh(), conv.kw(), c / conv.groups(), conv.filters()));
-            weights.put("l.bias", Tensor.zeros(conv.filters()));
+        List<Node> nodes = new ArrayList<>();
+        String x = "input";
+        for (int i = 0; i < n; i++) {
+            String name = "l" + i;
+            nodes.add(Node.of(name, op, x));
+            if (op instanceof Op.Conv2D conv) {
+                weights.put(name + ".weight", Tensor.random(i + 1, -0.05f, 0.05f, conv.kh(), conv.kw(), c / conv.groups(), conv.filters()));
+                weights.put(name + ".bias", Tensor.zeros(conv.filters()));
+            } else if (op instanceof Op.BatchNorm) {
+                weights.put(name + ".gamma", Tensor.random(i + 1, 0.9f, 1.1f, c));
+                weights.put(name + ".beta", Tensor.random(i + 2, -0.1f, 0.1f, c));
+                weights.put(name + ".mean", Tensor.random(i + 3, -0.1f, 0.1f, c));
+                weights.put(name + ".variance", Tensor.random(i + 4, 0.9f, 1.1f, c));
+            }
+            x = name;
         }
-        return new Model("probe-" + op.name(), InputSpec.of(h, w, c), List.of(), List.of(Node.of("l", op, "input")), "l", weights);
+        return new Model("probe-" + op.name() + "-" + n, InputSpec.of(h, w, c), List.of(), nodes, x, weights);
     }
 
-    private static Model dense(int in, int units) {
+    private static Model denseChain(int n, int width) {
         Map<String, Tensor> weights = new LinkedHashMap<>();
-        weights.put("d.weight", Tensor.random(2, -0.1f, 0.1f, in, units));
-        weights.put("d.bias", Tensor.zeros(units));
-        List<Node> nodes = List.of(Node.of("f", new Op.Flatten(), "input"), Node.of("d", new Op.Dense(units, true), "f"));
-        return new Model("probe-dense", InputSpec.of(1, 1, in), List.of(), nodes, "d", weights);
+        List<Node> nodes = new ArrayList<>();
+        nodes.add(Node.of("f", new Op.Flatten(), "input"));
+        String x = "f";
+        for (int i = 0; i < n; i++) {
+            String name = "d" + i;
+            nodes.add(Node.of(name, new Op.Dense(width, true), x));
+            weights.put(name + ".weight", Tensor.random(i + 1, -0.05f, 0.05f, width, width));
+            weights.put(name + ".bias", Tensor.zeros(width));
+            x = name;
+        }
+        return new Model("probe-dense-" + n, InputSpec.of(1, 1, width), List.of(), nodes, x, weights);
     }
 }
