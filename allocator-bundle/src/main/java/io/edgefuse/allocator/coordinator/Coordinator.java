@@ -144,6 +144,18 @@ public final class Coordinator implements AutoCloseable {
         membership.lost(node, "reported by transport");
     }
 
+    /** The plan the next request for this model will use (planning it now if needed). */
+    public Plan currentPlan(Model m) {
+        try {
+            return loop.submit(() -> plan(m).plan()).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** How many tiles are out at the moment (for tests and metrics). */
     public int pendingTiles() {
         try {

@@ -87,6 +87,10 @@ public final class MqttCoordinator implements AutoCloseable {
         return this;
     }
 
+    public Coordinator coordinator() {
+        return coordinator;
+    }
+
     public Membership membership() {
         return membership;
     }

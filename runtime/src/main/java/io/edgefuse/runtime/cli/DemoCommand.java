@@ -103,11 +103,34 @@ final class DemoCommand implements Callable<Integer> {
                             String.format("%.1f", lat[i]), String.format("%.1f", rt), tiles);
                 }
                 t.print(out);
+                double inProcess = inProcessMs(m, c.coordinator().currentPlan(m), samples.get(0).png());
+                out.printf("same plan in one process (no MQTT, %d thread): %.1f ms; the MQTT path adds %.1f ms (median)%n", threads, inProcess, median(lat) - inProcess);
                 return lat;
             } finally {
                 client.disconnect();
                 client.close();
             }
+        }
+    }
+
+    /**
+     * The same plan in this JVM, a thread per device and each tile's tensors handed over in memory: the
+     * difference to the answers' latency is what the MQTT path (encoding, broker, decoding) adds.
+     */
+    private double inProcessMs(Model m, io.edgefuse.model.plan.Plan plan, byte[] png) {
+        io.edgefuse.model.tensor.Tensor in = new io.edgefuse.protocol.RequestDecoder(16 << 20).decode(png, m.input());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(nodes);
+        try (io.edgefuse.model.exec.Executor ex = executor.equals("tf") ? new io.edgefuse.engine.tf.TfExecutor(threads, 1, 64) : new io.edgefuse.model.exec.JavaExecutor()) {
+            double[] t = new double[5];
+            io.edgefuse.model.plan.PlanRunner.run(m, plan, in, d -> ex, pool);
+            for (int i = 0; i < t.length; i++) {
+                long t0 = System.nanoTime();
+                io.edgefuse.model.plan.PlanRunner.run(m, plan, in, d -> ex, pool);
+                t[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            return median(t);
+        } finally {
+            pool.shutdownNow();
         }
     }
 

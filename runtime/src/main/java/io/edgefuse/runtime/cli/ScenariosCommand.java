@@ -68,7 +68,7 @@ final class ScenariosCommand implements Callable<Integer> {
                         r.put("lowerBoundMs", bound);
                         rows.add(r);
                     } else {
-                        out.printf("| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | **%.0f** | %.2f | %.2fx | %.0f |%n", name, nodes, link,
+                        out.printf("| %s | %s | %s | %.0f | %.0f | %.0f | %.0f | **%.0f** | %.3f | %.2fx | %.0f |%n", name, nodes, link,
                                 ms.get("single"), ms.get("layerwise"), ms.get("ftp"), ms.get("aofl"), ours, ours / bestBaseline, ms.get("single") / ours, bound);
                     }
                     out.flush();

@@ -21,6 +21,14 @@ public final class PlanRunner {
     private PlanRunner() {}
 
     public static Result run(Model m, Plan plan, Tensor input, Function<String, Executor> executorFor) {
+        return run(m, plan, input, executorFor, null);
+    }
+
+    /**
+     * As {@link #run(Model, Plan, Tensor, Function)}, with the tiles of each stage computed concurrently on
+     * {@code pool} (one task per tile), as the devices of a cluster would; null runs them one by one.
+     */
+    public static Result run(Model m, Plan plan, Tensor input, Function<String, Executor> executorFor, java.util.concurrent.ExecutorService pool) {
         plan.validate(m);
         Tensor current = input, lastTiled = null;
         long scattered = 0, gathered = 0;
@@ -33,18 +41,47 @@ public final class PlanRunner {
             }
             Tensor out = Tensor.zeros(m.shape(s.last()));
             RegionTensor whole = RegionTensor.whole(current);
+            java.util.List<java.util.concurrent.Callable<Tensor>> jobs = new java.util.ArrayList<>();
+            java.util.List<Region> regions = new java.util.ArrayList<>();
             for (Assignment a : sp.assignments()) {
                 Region r = a.region() == null ? Region.full(m.shape(s.last())) : a.region();
                 StageGeometry geo = StageGeometry.of(m, s, r);
                 Tensor tileIn = whole.crop(geo.inputRegion());
                 scattered += 4L * tileIn.size();
-                Tensor tile = executorFor.apply(a.device()).run(m, s, new RegionTensor(geo.inputRegion(), tileIn), r);
-                gathered += 4L * tile.size();
-                RegionTensor.paste(out, r, tile);
+                Executor ex = executorFor.apply(a.device());
+                jobs.add(() -> ex.run(m, s, new RegionTensor(geo.inputRegion(), tileIn), r));
+                regions.add(r);
+            }
+            java.util.List<Tensor> tiles = new java.util.ArrayList<>();
+            if (pool == null) {
+                for (java.util.concurrent.Callable<Tensor> j : jobs) tiles.add(call(j));
+            } else {
+                try {
+                    for (java.util.concurrent.Future<Tensor> f : pool.invokeAll(jobs)) tiles.add(f.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new io.edgefuse.model.ModelException("interrupted while running tiles");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new io.edgefuse.model.ModelException(e.getCause().toString());
+                }
+            }
+            for (int i = 0; i < tiles.size(); i++) {
+                gathered += 4L * tiles.get(i).size();
+                RegionTensor.paste(out, regions.get(i), tiles.get(i));
             }
             current = out;
             lastTiled = out;
         }
         return new Result(current, lastTiled, scattered, gathered);
+    }
+
+    private static Tensor call(java.util.concurrent.Callable<Tensor> job) {
+        try {
+            return job.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new io.edgefuse.model.ModelException(e.toString());
+        }
     }
 }
