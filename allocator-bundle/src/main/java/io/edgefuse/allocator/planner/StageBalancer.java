@@ -58,7 +58,7 @@ final class StageBalancer {
                 nodes.add(chosen.get(i).node());
                 w[i] = 1.0 / chosen.get(i).b();
             }
-            for (int bands = 2; bands <= 3; bands++) {
+            for (int bands = 2; bands <= Math.min(4, k - 1); bands++) {
               {
                 StagePlan g = StageOptions.weightedGrid(s, out, nodes, w, bands);
                 if (g == null) continue;

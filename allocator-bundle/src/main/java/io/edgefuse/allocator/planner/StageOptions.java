@@ -71,7 +71,7 @@ final class StageOptions {
     /** Bands of columns with sizes proportional to weights; null when it does not fit. */
     static StagePlan weightedGrid(Stage s, Shape out, List<ClusterNode> nodes, double[] weights, int bands) {
         int n = nodes.size();
-        if (bands < 2 || bands > out.h() || n < 2 * bands) return null;
+        if (bands < 2 || bands > out.h() || n <= bands) return null;
         int[] cols = new int[bands];
         for (int b = 0; b < bands; b++) cols[b] = n / bands + (b < n % bands ? 1 : 0);
         for (int c : cols) if (c > out.w()) return null;
