@@ -1,5 +1,7 @@
 package io.edgefuse.protocol;
 
+import io.edgefuse.model.tensor.Half;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,5 +1,7 @@
 package io.edgefuse.protocol;
 
+import io.edgefuse.model.tensor.Half;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

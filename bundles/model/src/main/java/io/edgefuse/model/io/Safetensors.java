@@ -84,25 +84,11 @@ public final class Safetensors {
             if (width == 4) {
                 slice.asFloatBuffer().get(data);
             } else {
-                for (int i = 0; i < data.length; i++) data[i] = halfToFloat(slice.getShort());
+                for (int i = 0; i < data.length; i++) data[i] = io.edgefuse.model.tensor.Half.toFloat(slice.getShort());
             }
             out.put(name, new Tensor(shape, data));
         }
         return out;
-    }
-
-    /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
-    static float halfToFloat(short h) {
-        int bits = h & 0xffff;
-        int sign = (bits & 0x8000) << 16;
-        int exp = (bits >>> 10) & 0x1f;
-        int mant = bits & 0x3ff;
-        if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-        if (exp == 0) {
-            float v = mant * 0x1p-24f;
-            return sign != 0 ? -v : v;
-        }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
     /** Writes F32 tensors in the map's order, 8-byte aligned header as the format recommends. */

@@ -1,10 +1,10 @@
-package io.edgefuse.protocol;
+package io.edgefuse.model.tensor;
 
 /** IEEE 754 binary16 conversions (Java 17 has none), round-to-nearest-even. */
-final class Half {
+public final class Half {
     private Half() {}
 
-    static float toFloat(short h) {
+    public static float toFloat(short h) {
         int bits = h & 0xffff, sign = (bits & 0x8000) << 16, exp = (bits >>> 10) & 0x1f, mant = bits & 0x3ff;
         if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
         if (exp == 0) {
@@ -14,7 +14,7 @@ final class Half {
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
-    static short fromFloat(float f) {
+    public static short fromFloat(float f) {
         int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
         int exp = ((bits >>> 23) & 0xff) - 127 + 15;
