@@ -22,6 +22,11 @@ public final class Main {
     }
 
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line (also used by tests to capture output). */
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof ModelException || ex instanceof IllegalArgumentException) {
@@ -30,6 +35,6 @@ public final class Main {
             }
             throw ex;
         });
-        return cl.execute(args);
+        return cl;
     }
 }
