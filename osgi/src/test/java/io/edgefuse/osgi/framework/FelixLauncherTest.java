@@ -88,7 +88,7 @@ class FelixLauncherTest {
         assertEquals(jars + 1, ctx.getBundles().length, "one bundle per jar plus the system bundle\n" + report);
         for (String bsn : List.of("org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall",
                 "org.apache.felix.gogo.runtime", "org.apache.felix.gogo.command", "io.edgefuse.vertx", "edgefuse-model",
-                "edgefuse-protocol", "edgefuse-engine-tf", "edgefuse-allocator")) {
+                "edgefuse-protocol", "edgefuse-engine-tf", "edgefuse-allocator", "edgefuse-node", "io.edgefuse.hivemq.client")) {
             assertEquals(Bundle.ACTIVE, bundle(bsn).getState(), bsn);
         }
     }
