@@ -117,6 +117,9 @@ public final class FelixLauncher implements AutoCloseable {
             p.put("felix.fileinstall.filter", ".*\\.cfg");
             p.put("felix.fileinstall.log.level", "2");
             p.put("felix.fileinstall.configEncoding", "UTF-8"); // FileInstall's default is ISO-8859-1
+            // The .cfg files are the operator's: configuration changes made at run time must not be written
+            // back into them (a write-back of a transient empty configuration once emptied a coordinator's file).
+            p.put("felix.fileinstall.enableConfigSave", "false");
         }
         config.properties().forEach((k, v) -> {
             if (k.equals(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA)) p.merge(k, v, (a, b) -> a + "," + b);
