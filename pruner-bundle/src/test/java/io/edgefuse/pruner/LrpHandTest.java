@@ -3,8 +3,11 @@ package io.edgefuse.pruner;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.edgefuse.model.InputSpec;
 import io.edgefuse.model.Model;
 import io.edgefuse.model.Padding;
+import io.edgefuse.model.Preprocessing;
+import io.edgefuse.model.Shape;
 import io.edgefuse.model.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +88,24 @@ class LrpHandTest {
     }
 
     /**
+     * Normalised input: preprocessing mean 0.5, std 0.25, so l = (0 - 0.5) / 0.25 = -2 and h = 2.
+     * x = (1, -1, 0.5) [1, 3, 1] -> conv 1x3, w = (1, -1, 2) -> flatten -> dense (1).
+     */
+    @Test
+    void zbRuleUsesTheBoundsOfThePreprocessingByHand() {
+        InputSpec spec = new InputSpec("image", Shape.map(1, 3, 1), new Preprocessing(1 / 255.0, new double[] {0.5}, new double[] {0.25}));
+        TinyNet t = new TinyNet(spec, 0);
+        String c = t.conv("image", 1, 3, 1, Padding.VALID, 1, 1, new float[] {1, -1, 2}, null);
+        t.dense(t.flatten(c), 1, new float[] {1}, null);
+        Model m = t.build();
+        Tensor x = new Tensor(new int[] {1, 3, 1}, new float[] {1, -1, 0.5f});
+        // x w - l w+ - h w-: 1 + 2 * 1 = 3;  1 - 2 * -1 = 3;  1 + 2 * 2 = 5;  R = (3, 3, 5) / 11.
+        // (Swapping l and h would give (-1, -1, -3) / -5 instead.)
+        Relevance r = Lrp.relevance(m, x, 0, EXACT);
+        assertValues(new double[] {3.0 / 11, 3.0 / 11, 5.0 / 11}, r.input());
+    }
+
+    /**
      * x = (0.5, 0.5) [1, 2, 1] -> conv a 1x1, w = (2, 1) (two filters) -> ReLU
      * -> conv b 1x2 over 2 channels, w[kx][c] = [[1, -2], [0.5, 2]] -> flatten -> dense (1, -1).
      */
@@ -107,6 +128,24 @@ class LrpHandTest {
         // Epsilon rule on conv b: a w / 1.5 = (2/3, -2/3, 1/3, 2/3).
         Relevance e = Lrp.relevance(m, x, 0, EXACT.withHiddenConv(LrpConfig.ConvRule.EPSILON));
         assertValues(new double[] {2.0 / 3, -2.0 / 3, 1.0 / 3, 2.0 / 3}, e.of(a));
+    }
+
+    /**
+     * An unfolded batch norm is a per-channel linear map y = s x + t handled by the epsilon rule.
+     * x = (1, 2) [1, 1, 2] -> batch norm with sigma = sqrt(var + 1e-3) = (1, 2), gamma = 1, mean = 0,
+     * beta = (0.5, 0): y = (1.5, 1) -> flatten -> dense (1, 1), logit 2.5.
+     */
+    @Test
+    void unfoldedBatchNormUsesTheEpsilonRuleByHand() {
+        TinyNet t = new TinyNet(1, 1, 2, 0);
+        String bn = t.batchNorm("input", new float[] {1, 1}, new float[] {0.5f, 0}, new float[] {0, 0}, new float[] {0.999f, 3.999f});
+        t.dense(t.flatten(bn), 1, new float[] {1, 1}, null);
+        Model m = t.build();
+        // R_y = y / 2.5 = (0.6, 0.4); R_x = x s / y * R_y = (1 / 1.5 * 0.6, 2 * 0.5 / 1 * 0.4) = (0.4, 0.4):
+        // beta takes 0.5 / 1.5 of channel 0's relevance, like a bias.
+        Relevance r = Lrp.relevance(m, DENSE_X, 0, EXACT);
+        assertValues(new double[] {0.6, 0.4}, r.of(bn));
+        assertValues(new double[] {0.4, 0.4}, r.input());
     }
 
     /** x [2, 2, 1] -> identity 1x1 conv -> max pool 2x2 -> flatten -> dense (1): max pool rules by hand. */

@@ -24,8 +24,12 @@ final class TinyNet {
     private int counter;
 
     TinyNet(int h, int w, int c, long seed) {
-        in = InputSpec.of(h, w, c);
-        shapes.put("input", in.shape());
+        this(InputSpec.of(h, w, c), seed);
+    }
+
+    TinyNet(InputSpec spec, long seed) {
+        in = spec;
+        shapes.put(in.name(), in.shape());
         rnd = new SplittableRandom(seed);
     }
 
@@ -64,6 +68,16 @@ final class TinyNet {
         weights.put(name + ".beta", uniform(c, -0.2, 0.2));
         weights.put(name + ".mean", uniform(c, -0.2, 0.2));
         weights.put(name + ".variance", uniform(c, 0.5, 1.5));
+        return name;
+    }
+
+    String batchNorm(String x, float[] gamma, float[] beta, float[] mean, float[] variance) {
+        String name = op(new Op.BatchNorm(1e-3), shapes.get(x), x);
+        int c = gamma.length;
+        weights.put(name + ".gamma", new Tensor(new int[] {c}, gamma));
+        weights.put(name + ".beta", new Tensor(new int[] {c}, beta));
+        weights.put(name + ".mean", new Tensor(new int[] {c}, mean));
+        weights.put(name + ".variance", new Tensor(new int[] {c}, variance));
         return name;
     }
 
