@@ -27,9 +27,10 @@ public final class Lrp {
     /**
      * Relevance of every node for one input. The start is the output of the node before the softmax (or
      * the model output if it is not a softmax), flattened: relevance 1 at {@code trueClass}, 0 elsewhere.
+     *
+     * @param m a model, ideally after {@link BatchNormFolding#fold}
      */
-    public static Relevance relevance(Model folded, Tensor input, int trueClass, LrpConfig cfg) {
-        Model m = folded;
+    public static Relevance relevance(Model m, Tensor input, int trueClass, LrpConfig cfg) {
         int start = m.indexOf(m.output());
         if (m.node(start).op() instanceof Op.Softmax) start = m.indexOf(m.node(start).input());
         if (start < 0) throw new ModelException("model '" + m.name() + "' has no layer before its softmax");
