@@ -1,0 +1,7 @@
+/**
+ * Relevance-based pruning: batch-norm folding, Layer-wise Relevance Propagation over EdgeFuse models and
+ * per-filter relevance scores. The rules are summarised in docs/pruning.md.
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("0.1.0")
+package io.edgefuse.pruner;
