@@ -135,7 +135,7 @@ final class SimulateCommand implements Callable<Integer> {
         List<SvgChart.Bar> bars = new ArrayList<>();
         results.forEach((name, r) -> bars.add(new SvgChart.Bar(name, r.p50() * 1000, r.p95() * 1000,
                 String.format("%.0f ms, %.2fx", r.p50() * 1000, singleP50 / r.p50()))));
-        return SvgChart.bars(m.name() + " on " + c.size() + " nodes (" + c.describe() + "): p50 latency, whisker to p95", "latency (ms)", bars, lower, "lower bound");
+        return SvgChart.bars(m.name() + " on " + c.describe() + ": p50 latency, whisker to p95", "latency (ms)", bars, lower, "lower bound");
     }
 
     private static String lineChart(Model m, Cluster c, Map<String, SimResult> results) {

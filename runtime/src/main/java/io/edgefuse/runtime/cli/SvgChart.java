@@ -19,7 +19,7 @@ final class SvgChart {
 
     /** Bars (value) with a whisker to high, an optional dashed reference line, values in the unit. */
     static String bars(String title, String unit, List<Bar> bars, double reference, String referenceLabel) {
-        int left = 130, right = 40, top = 50, rowH = 34, width = 760;
+        int left = 130, right = 60, top = 60, rowH = 34, width = 900;
         int height = top + rowH * bars.size() + 60;
         double max = reference;
         for (Bar b : bars) max = Math.max(max, Math.max(b.value, b.high));
@@ -50,7 +50,7 @@ final class SvgChart {
 
     /** One line per series over the request index. */
     static String lines(String title, String yUnit, List<Series> series) {
-        int left = 70, right = 150, top = 40, bottom = 50, width = 820, height = 420;
+        int left = 70, right = 150, top = 60, bottom = 50, width = 900, height = 440;
         double max = 0;
         int n = 0;
         for (Series se : series) {
@@ -65,8 +65,13 @@ final class SvgChart {
             s.append(String.format(Locale.ROOT, "<line x1='%d' y1='%.1f' x2='%.1f' y2='%.1f' stroke='#ddd'/>%n", left, y, left + plotW, y));
             s.append(String.format(Locale.ROOT, "<text x='%d' y='%.1f' font-size='11' text-anchor='end'>%s</text>%n", left - 6, y + 4, fmt(v)));
         }
-        s.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='12'>%s</text>%n", 10, top - 12, esc(yUnit)));
+        s.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='12'>%s</text>%n", 10, top - 14, esc(yUnit)));
         s.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='12' text-anchor='middle'>request</text>%n", left + plotW / 2, height - 12));
+        for (int k : new int[] {0, (n - 1) / 2, n - 1}) {
+            if (n <= 1 && k > 0) break;
+            double x = left + (n <= 1 ? 0 : plotW * k / (n - 1));
+            s.append(String.format(Locale.ROOT, "<text x='%.1f' y='%.1f' font-size='11' text-anchor='middle'>%d</text>%n", x, top + plotH + 16, k + 1));
+        }
         for (int i = 0; i < series.size(); i++) {
             Series se = series.get(i);
             StringBuilder pts = new StringBuilder();
@@ -95,14 +100,14 @@ final class SvgChart {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' viewBox='0 0 %d %d' font-family='sans-serif'>%n", w, h, w, h));
         s.append(String.format(Locale.ROOT, "<rect width='%d' height='%d' fill='white'/>%n", w, h));
-        s.append(String.format(Locale.ROOT, "<text x='%d' y='24' font-size='15' font-weight='bold'>%s</text>%n", 10, esc(title)));
+        s.append(String.format(Locale.ROOT, "<text x='%d' y='24' font-size='14' font-weight='bold'>%s</text>%n", 10, esc(title)));
         return s;
     }
 
     private static void axis(StringBuilder s, int left, int y, double plotW, double max, String unit) {
         for (int t = 0; t <= 5; t++) {
             double x = left + plotW * t / 5;
-            s.append(String.format(Locale.ROOT, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#ddd'/>%n", x, 44, x, y));
+            s.append(String.format(Locale.ROOT, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#ddd'/>%n", x, 54, x, y));
             s.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='11' text-anchor='middle'>%s</text>%n", x, y + 16, fmt(max * t / 5)));
         }
         s.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='12' text-anchor='middle'>%s</text>%n", left + plotW / 2, y + 36, esc(unit)));
@@ -111,11 +116,12 @@ final class SvgChart {
     private static double niceCeil(double v) {
         if (v <= 0) return 1;
         double p = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[] {1, 2, 2.5, 5, 10}) if (m * p >= v) return m * p;
+        for (double m : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) if (m * p >= v) return m * p;
         return 10 * p;
     }
 
     private static String fmt(double v) {
+        if (v == 0) return "0";
         return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
     }
 
