@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Which conv filters must be removed together. Every channel of every tensor is traced back to the conv
@@ -62,7 +61,7 @@ public final class ChannelGroups {
             ties.add(new ArrayList<>());
         }
         origins.put(m.input().name(), unprunable(m.input().shape().c()));
-        for (int i = 0; i < m.size(); i++) origins.put(m.node(i).name(), trace(m, m.node(i), m.shape(i)));
+        for (int i = 0; i < m.size(); i++) origins.put(m.node(i).name(), trace(m.node(i), m.shape(i)));
         block(origins.get(m.output()), "its channels reach the model output '" + m.output() + "'");
         collect(m);
     }
@@ -73,7 +72,9 @@ public final class ChannelGroups {
 
     /** Every group of convs with groups == 1, in model order of their first conv. */
     public List<Group> groups() {
-        return List.copyOf(new LinkedHashMap<>(byConvFirst()).values());
+        List<Group> r = new ArrayList<>();
+        for (Group g : byConv.values()) if (!r.contains(g)) r.add(g);
+        return r;
     }
 
     /** The group of a conv; an error for a node that is not a conv with groups == 1. */
@@ -91,7 +92,7 @@ public final class ChannelGroups {
         return sources.get(index);
     }
 
-    private Origin trace(Model m, Node n, Shape out) {
+    private Origin trace(Node n, Shape out) {
         Op op = n.op();
         Origin in = origins.get(n.input());
         if (op instanceof Op.Conv2D c) {
@@ -109,7 +110,7 @@ public final class ChannelGroups {
             return unprunable(c.filters());
         }
         if (op instanceof Op.Add) {
-            tie(m, n);
+            tie(n);
             return in;
         }
         if (op instanceof Op.Concat) {
@@ -145,7 +146,7 @@ public final class ChannelGroups {
         return in;
     }
 
-    private void tie(Model m, Node add) {
+    private void tie(Node add) {
         Integer first = null;
         for (String x : add.inputs()) {
             Origin o = origins.get(x);
@@ -200,15 +201,9 @@ public final class ChannelGroups {
             Op.Conv2D c = (Op.Conv2D) m.node(m.indexOf(e.getValue().get(0))).op();
             String reason = blocked[r];
             if (reason == null && c.filters() < 2) reason = "a single filter cannot be removed";
-            Group g = new Group(List.copyOf(e.getValue()), List.copyOf(new TreeSet<>(ties.get(r))), c.filters(), reason == null, reason);
+            Group g = new Group(List.copyOf(e.getValue()), List.copyOf(ties.get(r)), c.filters(), reason == null, reason);
             for (String conv : e.getValue()) byConv.put(conv, g);
         }
-    }
-
-    private Map<List<String>, Group> byConvFirst() {
-        Map<List<String>, Group> r = new LinkedHashMap<>();
-        for (Group g : byConv.values()) r.putIfAbsent(g.convs(), g);
-        return r;
     }
 
     private static Origin unprunable(int channels) {

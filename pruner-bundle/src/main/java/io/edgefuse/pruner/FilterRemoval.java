@@ -30,7 +30,7 @@ public final class FilterRemoval {
      */
     public static Model remove(Model m, Map<String, Set<Integer>> filtersByConv) {
         ChannelGroups groups = ChannelGroups.of(m);
-        Map<String, Set<Integer>> removed = expand(m, groups, filtersByConv);
+        Map<String, Set<Integer>> removed = expand(groups, filtersByConv);
         Map<String, int[]> kept = new HashMap<>();
         kept.put(m.input().name(), kept(groups, groups.originOf(m.input().name()), removed));
         Map<String, Tensor> weights = new LinkedHashMap<>();
@@ -43,7 +43,7 @@ public final class FilterRemoval {
         return new Model(m.name(), m.input(), m.labels(), nodes, m.output(), weights);
     }
 
-    private static Map<String, Set<Integer>> expand(Model m, ChannelGroups groups, Map<String, Set<Integer>> request) {
+    private static Map<String, Set<Integer>> expand(ChannelGroups groups, Map<String, Set<Integer>> request) {
         Map<String, Set<Integer>> r = new HashMap<>();
         Map<String, String> askedBy = new HashMap<>();
         for (Map.Entry<String, Set<Integer>> e : request.entrySet()) {
