@@ -17,7 +17,7 @@ import io.edgefuse.model.testing.RandomGraphs;
 import io.edgefuse.node.testing.GateExecutor;
 import io.edgefuse.node.testing.MqttProbe;
 import io.edgefuse.node.testing.TcpProxy;
-import io.edgefuse.node.testing.TestBroker;
+import io.edgefuse.broker.EmbeddedBroker;
 import io.edgefuse.node.testing.TestModels;
 import io.edgefuse.protocol.ErrorCode;
 import io.edgefuse.protocol.ResultFrame;
@@ -44,14 +44,14 @@ import org.junit.jupiter.api.Test;
 /** A real node against a real broker (embedded HiveMQ CE on loopback), observed by a separate MQTT client. */
 class EdgeNodeMqttTest {
     private static final Topics TOPICS = Topics.defaults();
-    private static TestBroker broker;
+    private static EmbeddedBroker broker;
 
     private final Model model = TestModels.tiny(7);
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     @BeforeAll
     static void startBroker() throws Exception {
-        broker = new TestBroker();
+        broker = EmbeddedBroker.startOnLoopback();
     }
 
     @AfterAll

@@ -1,5 +1,7 @@
 package io.edgefuse.node.testing;
 
+import io.edgefuse.broker.EmbeddedBroker;
+
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,7 +28,7 @@ public final class MqttProbe implements AutoCloseable {
     public MqttProbe(int port, String clientId) throws Exception {
         client = MqttClient.create(vertx, new MqttClientOptions().setClientId(clientId).setMaxMessageSize(64 * 1024 * 1024).setMaxInflightQueue(1000));
         client.publishHandler(m -> received.add(new Msg(m.topicName(), m.payload().getBytes(), m.isRetain(), System.currentTimeMillis())));
-        client.connect(port, TestBroker.HOST).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        client.connect(port, EmbeddedBroker.LOOPBACK).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     /** Subscribes and waits for the broker's acknowledgement, so nothing published after this is missed. */

@@ -1,5 +1,7 @@
 package io.edgefuse.node.testing;
 
+import io.edgefuse.broker.EmbeddedBroker;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +24,7 @@ public final class TcpProxy implements AutoCloseable {
 
     public TcpProxy(int targetPort) throws IOException {
         this.target = targetPort;
-        this.server = new ServerSocket(0, 50, InetAddress.getByName(TestBroker.HOST));
+        this.server = new ServerSocket(0, 50, InetAddress.getByName(EmbeddedBroker.LOOPBACK));
         start("proxy-accept", this::acceptLoop);
     }
 
@@ -49,7 +51,7 @@ public final class TcpProxy implements AutoCloseable {
                     closeQuietly(client);
                     continue;
                 }
-                Socket upstream = new Socket(InetAddress.getByName(TestBroker.HOST), target);
+                Socket upstream = new Socket(InetAddress.getByName(EmbeddedBroker.LOOPBACK), target);
                 sockets.add(client);
                 sockets.add(upstream);
                 start("proxy-up", () -> pump(client, upstream));

@@ -1,5 +1,7 @@
 package io.edgefuse.osgi.framework;
 
+import io.edgefuse.broker.EmbeddedBroker;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,7 +58,7 @@ class ServicesInFelixTest {
         Path conf = Files.createDirectories(work.resolve("conf"));
         String status = TOPICS.nodeStatus("gw-1"), results = TOPICS.nodeResults("gw-1");
 
-        try (LoopbackBroker broker = new LoopbackBroker();
+        try (EmbeddedBroker broker = EmbeddedBroker.startOnLoopback();
              TopicWatcher mqtt = new TopicWatcher(broker.port(), "test-node-watcher").subscribe(status, results)) {
             Path cfg = writeCfg(conf, "io.edgefuse.node", nodeCfg("gw-1", broker.port(), modelDir));
             FelixLauncher felix = launch(conf);
@@ -97,11 +99,11 @@ class ServicesInFelixTest {
         Path conf = Files.createDirectories(work.resolve("conf"));
         String answers = TOPICS.results(model.name(), "r-42");
 
-        try (LoopbackBroker broker = new LoopbackBroker();
+        try (EmbeddedBroker broker = EmbeddedBroker.startOnLoopback();
              TopicWatcher mqtt = new TopicWatcher(broker.port(), "test-user").subscribe(TOPICS.nodeStatus("gw-2"), answers)) {
             writeCfg(conf, "io.edgefuse.node", nodeCfg("gw-2", broker.port(), modelDir));
             Map<String, String> coordinator = new LinkedHashMap<>();
-            coordinator.put("broker.host", LoopbackBroker.HOST);
+            coordinator.put("broker.host", EmbeddedBroker.LOOPBACK);
             coordinator.put("broker.port", Integer.toString(broker.port()));
             coordinator.put("topic.root", "edgefuse/v1");
             coordinator.put("models", modelDir.toString());
@@ -168,7 +170,7 @@ class ServicesInFelixTest {
     }
 
     /** A client that subscribes now gets the broker's retained status (a live forward carries no retain flag). */
-    private static void assertRetainedStatus(LoopbackBroker broker, String topic, boolean online) throws Exception {
+    private static void assertRetainedStatus(EmbeddedBroker broker, String topic, boolean online) throws Exception {
         try (TopicWatcher late = new TopicWatcher(broker.port(), "test-late-subscriber").subscribe(topic)) {
             TopicWatcher.Msg m = late.next(topic, x -> true, 10_000);
             assertNotNull(m, "no retained message on " + topic);
@@ -180,7 +182,7 @@ class ServicesInFelixTest {
     private static Map<String, String> nodeCfg(String id, int port, Path models) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("node.id", id);
-        p.put("broker.host", LoopbackBroker.HOST);
+        p.put("broker.host", EmbeddedBroker.LOOPBACK);
         p.put("broker.port", Integer.toString(port));
         p.put("executor", "java");
         p.put("probe", "false");

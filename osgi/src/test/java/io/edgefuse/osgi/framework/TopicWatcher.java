@@ -1,5 +1,7 @@
 package io.edgefuse.osgi.framework;
 
+import io.edgefuse.broker.EmbeddedBroker;
+
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +26,7 @@ final class TopicWatcher implements AutoCloseable {
     private final Map<String, BlockingQueue<Msg>> received = new ConcurrentHashMap<>();
 
     TopicWatcher(int port, String clientId) throws Exception {
-        client = new MqttClient("tcp://" + LoopbackBroker.HOST + ":" + port, clientId, new MemoryPersistence());
+        client = new MqttClient("tcp://" + EmbeddedBroker.LOOPBACK + ":" + port, clientId, new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {}

@@ -1,6 +1,6 @@
 package io.edgefuse.runtime.cli;
 
-import io.edgefuse.runtime.broker.EmbeddedBroker;
+import io.edgefuse.broker.EmbeddedBroker;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

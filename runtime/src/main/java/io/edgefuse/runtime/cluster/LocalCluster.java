@@ -1,6 +1,6 @@
 package io.edgefuse.runtime.cluster;
 
-import io.edgefuse.runtime.broker.EmbeddedBroker;
+import io.edgefuse.broker.EmbeddedBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

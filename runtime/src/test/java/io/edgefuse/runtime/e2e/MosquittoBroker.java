@@ -1,6 +1,6 @@
 package io.edgefuse.runtime.e2e;
 
-import io.edgefuse.runtime.broker.EmbeddedBroker;
+import io.edgefuse.broker.EmbeddedBroker;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.edgefuse.runtime.broker;
+package io.edgefuse.broker;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.io.IOException;
@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedBroker implements AutoCloseable {
     /** Large enough for a 20 MB request to reach the coordinator, which answers it with a clear error. */
     public static final int DEFAULT_MAX_PACKET_BYTES = 64 * 1024 * 1024;
+    public static final String LOOPBACK = "127.0.0.1";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
     private final String host;
@@ -70,7 +71,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     public static EmbeddedBroker startOnLoopback() {
-        return start("127.0.0.1", 0, DEFAULT_MAX_PACKET_BYTES);
+        return start(LOOPBACK, 0, DEFAULT_MAX_PACKET_BYTES);
     }
 
     public String host() {

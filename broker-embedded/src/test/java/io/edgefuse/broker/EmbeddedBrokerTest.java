@@ -1,4 +1,4 @@
-package io.edgefuse.runtime.broker;
+package io.edgefuse.broker;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
