@@ -140,10 +140,6 @@ public final class Coordinator implements AutoCloseable {
         loop.execute(() -> handle(r));
     }
 
-    public void nodeLostNow(String node) {
-        membership.lost(node, "reported by transport");
-    }
-
     /** The plan the next request for this model will use (planning it now if needed). */
     public Plan currentPlan(Model m) {
         try {

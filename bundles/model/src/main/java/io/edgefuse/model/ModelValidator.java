@@ -6,11 +6,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Checks a graph and its weights and infers every node's shape and window; errors name the node at fault. */
 final class ModelValidator {
@@ -216,8 +214,4 @@ final class ModelValidator {
         return null;
     }
 
-    static Set<String> opNames() {
-        return new HashSet<>(List.of("conv2d", "batchnorm", "relu", "relu6", "leaky_relu", "maxpool", "avgpool",
-                "global_avgpool", "add", "concat", "flatten", "dense", "softmax", "reorg"));
-    }
 }
