@@ -118,9 +118,9 @@ check_install_args() {
   local arch
   arch="$(detect_arch)"
   if real; then
-    [ "$(id -u)" -eq 0 ] || die "run as root (sudo ./install.sh ...), or try it with --root DIR / --dry-run"
     [ "$arch" = "$TARGET_ARCH" ] || die "this machine is '$arch', not $TARGET_ARCH: the gateway install is for Raspberry Pi OS
   64-bit (Debian bookworm, arm64). To try the script here use --root DIR or --dry-run."
+    [ "$(id -u)" -eq 0 ] || die "run as root (sudo ./install.sh ...), or try it with --root DIR / --dry-run"
     command -v apt-get >/dev/null || die "apt-get not found: this script is for Raspberry Pi OS / Debian"
     os_check
   else
