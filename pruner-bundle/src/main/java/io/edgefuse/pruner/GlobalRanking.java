@@ -13,8 +13,9 @@ import java.util.TreeSet;
 /**
  * One list of every removable filter of a model, least important first. The unit is a filter index of
  * a {@link ChannelGroups.Group}: a plain conv's filter, or the index all convs tied by residual adds lose
- * together. Its score is the sum of the members' per-layer normalised scores at that index (what the
- * removal takes away), so a tied index is as hard to remove as the layers it touches together.
+ * together. Its score is the mean of the members' per-layer normalised scores at that index, so a group
+ * competes like one layer: with the sum, a group of m convs would score about m times a plain layer's
+ * filters and residual channels would hardly ever be pruned.
  */
 public final class GlobalRanking {
     /** Filter {@code filter} of every conv of {@code group}. */
@@ -42,7 +43,7 @@ public final class GlobalRanking {
                 double[] s = norm.scores(conv);
                 for (int f = 0; f < sum.length; f++) sum[f] += s[f];
             }
-            for (int f = 0; f < sum.length; f++) all.add(new Unit(g, f, sum[f]));
+            for (int f = 0; f < sum.length; f++) all.add(new Unit(g, f, sum[f] / g.convs().size()));
         }
         // Stable sort: ties stay in model order, then filter index.
         all.sort(Comparator.comparingDouble(Unit::score));
