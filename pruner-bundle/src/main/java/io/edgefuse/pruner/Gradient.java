@@ -53,7 +53,7 @@ final class Gradient {
         Shape in = m.shapeOf(inName), out = m.shape(i);
         double[] back = new double[a == null ? 0 : a.length];
         if (LinearLayer.isLinear(op)) {
-            new LinearLayer(m, i).forEach((j, k, w) -> back[j] += w * g[k]);
+            System.arraycopy(new LinearLayer(m, i).transpose(g), 0, back, 0, back.length);
         } else if (op instanceof Op.Relu) {
             for (int k = 0; k < a.length; k++) back[k] = a[k] > 0 ? g[k] : 0;
         } else if (op instanceof Op.Relu6) {
