@@ -265,16 +265,36 @@ write_file() {
   record file "$dst"
 }
 
-# Replaces a folder's jars with the distribution's, so an upgrade leaves no old version behind.
+# Makes a folder's jars those of the distribution: jars the distribution no longer has go, jars that
+# are already there unchanged are not written again (on a Pi that spares the SD card 280 MB per upgrade).
+# Unchanged means same size and modification time, as rsync decides: copies keep the time (install -p).
 copy_jars() {
   local from="$1" to="$2"
   if $DRY_RUN; then
     say "would copy $(find "$from" -maxdepth 1 -name '*.jar' | wc -l) jars from $from to $ROOT$to/"
     return 0
   fi
-  find "$ROOT$to" -maxdepth 1 -name '*.jar' -delete
-  local jar
-  for jar in "$from"/*.jar; do install -m 644 "$jar" "$ROOT$to/"; done
+  # One stat per folder, not per jar: on a busy Pi every process start counts.
+  local -A have=()
+  local line jar name kept=0 changed=()
+  while IFS= read -r line; do
+    [ -n "$line" ] && have["${line%% *}"]="${line#* }"
+  done < <(cd "$ROOT$to" && find . -maxdepth 1 -name '*.jar' -printf '%f %s.%T@\n')
+  while IFS= read -r line; do
+    name="${line%% *}"
+    if [ "${have[$name]:-}" = "${line#* }" ]; then
+      kept=$((kept + 1))
+    else
+      changed+=("$name")
+    fi
+    unset 'have[$name]'
+  done < <(cd "$from" && find . -maxdepth 1 -name '*.jar' -printf '%f %s.%T@\n')
+  for jar in "${!have[@]}"; do rm -f -- "$ROOT$to/$jar"; done
+  if [ ${#changed[@]} -gt 0 ]; then
+    (cd "$from" && cp -p -- "${changed[@]}" "$ROOT$to/")
+    (cd "$ROOT$to" && chmod 644 -- "${changed[@]}")
+  fi
+  say "$ROOT$to: ${#changed[@]} jars written, $kept unchanged"
 }
 
 package_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
@@ -371,6 +391,8 @@ install_gateway() {
 # The heap holds tile tensors: at most (workers + queue.capacity) x max.message.bytes of task payloads.
 # TensorFlow's own memory is outside the heap, so leave it at least half of the RAM.
 EDGEFUSE_JAVA_OPTS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError"
+# Level of EdgeFuse's own logs in the journal (other libraries log warnings and errors only).
+#EDGEFUSE_LOG_LEVEL=DEBUG
 EOF
 
   make_dir dir "$(dirname "$UNIT")" 755

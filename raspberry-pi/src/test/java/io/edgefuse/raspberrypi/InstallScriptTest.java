@@ -90,11 +90,18 @@ class InstallScriptTest {
         // Upgrade: the operator's configuration stays, old jars go, new options apply to new files only.
         Files.writeString(nodeCfg, "# edited by the operator\n", java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(opt.resolve("lib/edgefuse-old-0.0.1.jar"), "stale");
+        Files.writeString(opt.resolve("bundles/edgefuse-node-0.1.0-SNAPSHOT.jar"), "damaged");
         Result upgrade = install("--root", root.toString(), "--broker", "10.9.9.9", "--coordinator", "--models", "resnet18");
         assertEquals(0, upgrade.exit(), upgrade::toString);
         assertTrue(upgrade.out().contains("kept " + nodeCfg), upgrade::toString);
         assertTrue(Files.readString(nodeCfg).endsWith("# edited by the operator\n"));
         assertFalse(Files.exists(opt.resolve("lib/edgefuse-old-0.0.1.jar")), "a jar the new package does not have must go");
+        for (String dir : List.of("lib", "bundles", "interactive")) {
+            assertEquals(jarSizes(GatewayPackage.file("dist/" + dir)), jarSizes(opt.resolve(dir)), dir + " differs from the package's after the upgrade");
+        }
+        // Only what changed is written again (the SD card of a Pi wears out).
+        assertTrue(upgrade.out().contains(opt.resolve("bundles") + ": 1 jars written, "), upgrade::toString);
+        assertTrue(upgrade.out().contains(opt.resolve("lib") + ": 0 jars written, "), upgrade::toString);
         CoordinatorProperties coordinator = CoordinatorProperties.fromMap(cfg(etc.resolve("io.edgefuse.coordinator.cfg")));
         assertEquals("10.9.9.9", coordinator.brokerHost());
         assertEquals(1883, coordinator.brokerPort());
