@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The model zoo: VGG-16, YOLOv2 (416), ResNet-18, ResNet-50 and MobileNetV2, built in code and given
- * deterministic seeded weights (see {@link SeededWeights}) on first use. Generated models are cached as
+ * The model zoo: VGG-16, YOLOv2 (416), ResNet-18, ResNet-50, MobileNetV2 and the two Fashion-MNIST nets
+ * (fmnist-vgg, fmnist-resnet), built in code and given deterministic seeded weights (see
+ * {@link SeededWeights}) on first use; the trained Fashion-MNIST models are folders in models/. Generated models are cached as
  * model folders under {@link #cacheRoot()}/&lt;name&gt;/.
  */
 public final class Zoo {
@@ -29,6 +30,8 @@ public final class Zoo {
         BUILDERS.put("resnet18", ResNet::resnet18);
         BUILDERS.put("resnet50", ResNet::resnet50);
         BUILDERS.put("mobilenetv2", MobileNetV2::build);
+        BUILDERS.put("fmnist-vgg", FashionMnistNets::vgg);
+        BUILDERS.put("fmnist-resnet", FashionMnistNets::resnet);
     }
 
     private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();

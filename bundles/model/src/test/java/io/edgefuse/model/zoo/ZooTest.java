@@ -32,8 +32,8 @@ class ZooTest {
     Path cache;
 
     @Test
-    void listsTheFiveNetworks() {
-        assertEquals(List.of("vgg16", "yolov2", "resnet18", "resnet50", "mobilenetv2"), Zoo.names());
+    void listsTheNetworks() {
+        assertEquals(List.of("vgg16", "yolov2", "resnet18", "resnet50", "mobilenetv2", "fmnist-vgg", "fmnist-resnet"), Zoo.names());
     }
 
     /**

@@ -17,25 +17,53 @@ import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The model's layers as TensorFlow ops on NHWC operands with a batch of one. Both graph builders (the
- * tile executor's and the plain baseline's) go through here, so they differ only in padding and cropping.
+ * The model's layers as TensorFlow ops on NHWC operands. Every graph builder (the tile executor's, the
+ * plain baseline's and the trainer's) goes through here, so they differ only in padding, cropping, batch
+ * size and whether weights are constants or trainable variables ({@link WeightBinding}).
  */
 public final class LayerOps {
     /** TensorFlow padding modes. */
     public static final String VALID = "VALID", SAME = "SAME";
 
-    private final Ops tf;
+    /**
+     * Turns a model weight tensor into an operand of TensorFlow shape {@code tfShape} (same values in the
+     * same order; only depthwise filters get another shape). Inference binds constants; the trainer binds
+     * variables initialised from the tensor.
+     */
+    @FunctionalInterface
+    public interface WeightBinding {
+        Operand<TFloat32> bind(Tensor value, long... tfShape);
+    }
 
+    private final Ops tf;
+    private final WeightBinding weights;
+
+    /** Weights as graph constants. */
     public LayerOps(Graph g) {
         this.tf = Ops.create(g);
+        this.weights = this::constant;
+    }
+
+    public LayerOps(Graph g, WeightBinding weights) {
+        this.tf = Ops.create(g);
+        this.weights = weights;
     }
 
     public Ops tf() {
         return tf;
     }
 
+    /** An input of one sample, [1, dims...]. */
     public Operand<TFloat32> placeholder(int[] dims) {
         return tf.placeholder(TFloat32.class, org.tensorflow.op.core.Placeholder.shape(TfTensors.batchShape(dims)));
+    }
+
+    /** An input of any batch size, [-1, dims...]. */
+    public Operand<TFloat32> batchPlaceholder(int[] dims) {
+        long[] s = new long[dims.length + 1];
+        s[0] = -1;
+        for (int i = 0; i < dims.length; i++) s[i + 1] = dims[i];
+        return tf.placeholder(TFloat32.class, org.tensorflow.op.core.Placeholder.shape(Shape.of(s)));
     }
 
     public Operand<TFloat32> constant(Tensor t, long... shape) {
@@ -77,15 +105,16 @@ public final class LayerOps {
         List<Long> strides = List.of(1L, (long) c.sh(), (long) c.sw(), 1L);
         Operand<TFloat32> y;
         if (c.groups() == 1) {
-            y = tf.nn.conv2d(x, constant(weight, c.kh(), c.kw(), cin, c.filters()), strides, mode);
+            y = tf.nn.conv2d(x, weights.bind(weight, c.kh(), c.kw(), cin, c.filters()), strides, mode);
         } else if (c.groups() == cin) {
-            y = tf.nn.depthwiseConv2dNative(x, constant(weight, c.kh(), c.kw(), cin, c.filters() / cin), strides, mode);
+            y = tf.nn.depthwiseConv2dNative(x, weights.bind(weight, c.kh(), c.kw(), cin, c.filters() / cin), strides, mode);
         } else {
             y = groupedConv(x, cin, c, weight, strides, mode);
         }
-        return bias == null ? y : tf.nn.biasAdd(y, constant(bias, c.filters()));
+        return bias == null ? y : tf.nn.biasAdd(y, weights.bind(bias, c.filters()));
     }
 
+    /** Weights are per-group constants here (sliced in Java), so the trainer refuses grouped convs. */
     private Operand<TFloat32> groupedConv(Operand<TFloat32> x, int cin, Op.Conv2D c, Tensor weight, List<Long> strides, String mode) {
         int g = c.groups(), cpg = cin / g, opg = c.filters() / g;
         List<Output<TFloat32>> parts = tf.split(tf.constant(3), x, (long) g).output();
@@ -195,18 +224,19 @@ public final class LayerOps {
         return tf.nn.spaceToDepth(x, (long) stride);
     }
 
-    /** [1, H, W, C] to [1, C]. */
+    /** [B, H, W, C] to [B, C]. */
     public Operand<TFloat32> globalAvgPool(Operand<TFloat32> x) {
         return tf.math.mean(x, tf.constant(new int[] {1, 2}));
     }
 
-    public Operand<TFloat32> flatten(Operand<TFloat32> x) {
-        return tf.reshape(x, tf.constant(new int[] {1, -1}));
+    /** [B, H, W, C] to [B, size] with size = H*W*C, row-major. */
+    public Operand<TFloat32> flatten(Operand<TFloat32> x, long size) {
+        return tf.reshape(x, tf.constant(new long[] {-1, size}));
     }
 
     public Operand<TFloat32> dense(Operand<TFloat32> x, int in, Op.Dense d, Tensor weight, Tensor bias) {
-        Operand<TFloat32> y = tf.linalg.matMul(x, constant(weight, in, d.units()));
-        return bias == null ? y : tf.nn.biasAdd(y, constant(bias, d.units()));
+        Operand<TFloat32> y = tf.linalg.matMul(x, weights.bind(weight, in, d.units()));
+        return bias == null ? y : tf.nn.biasAdd(y, weights.bind(bias, d.units()));
     }
 
     public Operand<TFloat32> softmax(Operand<TFloat32> x) {

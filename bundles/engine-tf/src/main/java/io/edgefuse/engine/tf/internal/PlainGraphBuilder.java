@@ -21,10 +21,17 @@ import org.tensorflow.types.TFloat32;
 /**
  * The whole model as one graph written the ordinary way: TensorFlow's own SAME and VALID padding (or
  * explicit padding where the model has it), no cropping, no regions. The baseline the tile executor's
- * overhead is measured against.
+ * overhead is measured against, and (through {@link #forward}) the forward pass of the batched
+ * evaluator and of the trainer.
  */
 public final class PlainGraphBuilder {
     private PlainGraphBuilder() {}
+
+    /** Lets a caller build some nodes its own way (the trainer's batch norm); null means "the usual op". */
+    @FunctionalInterface
+    public interface NodeOverride {
+        Operand<TFloat32> build(int nodeIndex, List<Operand<TFloat32>> inputs);
+    }
 
     public static CompiledGraph build(Model m, ConfigProto config) {
         Graph g = new Graph();
@@ -32,19 +39,26 @@ public final class PlainGraphBuilder {
             LayerOps ops = new LayerOps(g);
             int[] inDims = m.input().shape().dims();
             Operand<TFloat32> in = ops.placeholder(inDims);
-            Map<String, Operand<TFloat32>> values = new HashMap<>();
-            values.put(m.input().name(), in);
-            for (int i = 0; i < m.size(); i++) {
-                Node n = m.node(i);
-                List<Operand<TFloat32>> ins = new ArrayList<>();
-                for (String x : n.inputs()) ins.add(values.get(x));
-                values.put(n.name(), node(m, i, ops, ins));
-            }
+            Map<String, Operand<TFloat32>> values = forward(m, ops, in, (i, ins) -> null);
             return new CompiledGraph(g, config, in, inDims, values.get(m.output()), m.outputShape().dims());
         } catch (RuntimeException | Error e) {
             g.close();
             throw e;
         }
+    }
+
+    /** Every node's output (and the input's) by name, for an input operand of any batch size. */
+    public static Map<String, Operand<TFloat32>> forward(Model m, LayerOps ops, Operand<TFloat32> in, NodeOverride override) {
+        Map<String, Operand<TFloat32>> values = new HashMap<>();
+        values.put(m.input().name(), in);
+        for (int i = 0; i < m.size(); i++) {
+            Node n = m.node(i);
+            List<Operand<TFloat32>> ins = new ArrayList<>();
+            for (String x : n.inputs()) ins.add(values.get(x));
+            Operand<TFloat32> y = override.build(i, ins);
+            values.put(n.name(), y != null ? y : node(m, i, ops, ins));
+        }
+        return values;
     }
 
     private static Operand<TFloat32> node(Model m, int i, LayerOps ops, List<Operand<TFloat32>> ins) {
@@ -76,7 +90,7 @@ public final class PlainGraphBuilder {
         }
         if (op instanceof Op.Relu || op instanceof Op.Relu6 || op instanceof Op.LeakyRelu) return ops.activation(x, op);
         if (op instanceof Op.GlobalAvgPool) return ops.globalAvgPool(x);
-        if (op instanceof Op.Flatten) return ops.flatten(x);
+        if (op instanceof Op.Flatten) return ops.flatten(x, in.size());
         if (op instanceof Op.Dense d) return ops.dense(x, (int) in.size(), d, m.weight(p + "weight"), d.bias() ? m.weight(p + "bias") : null);
         if (op instanceof Op.Softmax) return ops.softmax(x);
         throw new ModelException("node '" + n.name() + "': no TensorFlow mapping for " + op.name());

@@ -113,7 +113,7 @@ public final class StageGraphBuilder {
         }
         if (op instanceof Op.Relu || op instanceof Op.Relu6 || op instanceof Op.LeakyRelu) return ops.activation(cropTo(x, r), op);
         if (op instanceof Op.GlobalAvgPool) return ops.globalAvgPool(x.op());
-        if (op instanceof Op.Flatten) return ops.flatten(x.op());
+        if (op instanceof Op.Flatten) return ops.flatten(x.op(), m.shapeOf(n.input()).size());
         if (op instanceof Op.Dense d) {
             return ops.dense(x.op(), (int) m.shapeOf(n.input()).size(), d, m.weight(p + "weight"), d.bias() ? m.weight(p + "bias") : null);
         }
