@@ -45,8 +45,9 @@ class InstallScriptTest {
         Files.createDirectories(root.resolve("usr/local/bin"));
         Files.writeString(root.resolve("usr/local/bin/other"), "#!/bin/sh\n");
         Map<String, String> before = snapshot(root);
+        Path key = publicKeyPem(tmp.resolve("edgefuse-ota.pub"));
 
-        Result r = install("--root", root.toString(), "--broker", "192.168.1.10:1884", "--mosquitto", "lan");
+        Result r = install("--root", root.toString(), "--broker", "192.168.1.10:1884", "--mosquitto", "lan", "--trust", key.toString());
         assertEquals(0, r.exit(), r::toString);
         for (String skipped : List.of("apt-get update -q", "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless",
                 "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q mosquitto",
@@ -79,9 +80,11 @@ class InstallScriptTest {
         assertEquals("192.168.1.10", parsed.brokerHost());
         assertEquals(1884, parsed.brokerPort());
         assertEquals("tf", parsed.executor());
-        for (String dirKey : List.of("models.dir", "trusted.keys.dir", "deploy.dir")) {
-            assertTrue(Files.isDirectory(root.resolve(node.get(dirKey).substring(1))), dirKey + " = " + node.get(dirKey) + " was not created");
-        }
+        assertEquals("/var/lib/edgefuse/ota", node.get("ota.staging.dir"));
+        assertTrue(Files.isDirectory(root.resolve("var/lib/edgefuse/ota")), "ota.staging.dir was not created");
+        assertTrue(Files.isDirectory(root.resolve("var/lib/edgefuse/models")));
+        assertEquals("/etc/edgefuse/trusted-keys/edgefuse-ota.pub", node.get("ota.trusted.keys"));
+        assertEquals(-1, Files.mismatch(key, root.resolve("etc/edgefuse/trusted-keys/edgefuse-ota.pub")), "the trusted key was not copied");
         assertTrue(Files.isRegularFile(etc.resolve("io.edgefuse.node.cfg.example")));
         assertFalse(Files.exists(etc.resolve("io.edgefuse.coordinator.cfg")), "no coordinator unless --coordinator");
         assertTrue(Files.readString(root.resolve("etc/default/edgefuse")).contains("EDGEFUSE_JAVA_OPTS="));
@@ -91,10 +94,13 @@ class InstallScriptTest {
         Files.writeString(nodeCfg, "# edited by the operator\n", java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(opt.resolve("lib/edgefuse-old-0.0.1.jar"), "stale");
         Files.writeString(opt.resolve("bundles/edgefuse-node-0.1.0-SNAPSHOT.jar"), "damaged");
-        Result upgrade = install("--root", root.toString(), "--broker", "10.9.9.9", "--coordinator", "--models", "resnet18");
+        Path second = publicKeyPem(tmp.resolve("second.pub"));
+        Result upgrade = install("--root", root.toString(), "--broker", "10.9.9.9", "--coordinator", "--models", "resnet18", "--trust", second.toString());
         assertEquals(0, upgrade.exit(), upgrade::toString);
         assertTrue(upgrade.out().contains("kept " + nodeCfg), upgrade::toString);
         assertTrue(Files.readString(nodeCfg).endsWith("# edited by the operator\n"));
+        assertTrue(upgrade.err().contains("/etc/edgefuse/io.edgefuse.node.cfg is kept as it is: list the keys in its ota.trusted.keys"), upgrade::toString);
+        assertTrue(Files.isRegularFile(etc.resolve("trusted-keys/second.pub")));
         assertFalse(Files.exists(opt.resolve("lib/edgefuse-old-0.0.1.jar")), "a jar the new package does not have must go");
         for (String dir : List.of("lib", "bundles", "interactive")) {
             assertEquals(jarSizes(GatewayPackage.file("dist/" + dir)), jarSizes(opt.resolve(dir)), dir + " differs from the package's after the upgrade");
@@ -105,6 +111,7 @@ class InstallScriptTest {
         CoordinatorProperties coordinator = CoordinatorProperties.fromMap(cfg(etc.resolve("io.edgefuse.coordinator.cfg")));
         assertEquals("10.9.9.9", coordinator.brokerHost());
         assertEquals(1883, coordinator.brokerPort());
+        assertEquals("/etc/edgefuse/trusted-keys/second.pub", cfg(etc.resolve("io.edgefuse.coordinator.cfg")).get("ota.trusted.keys"));
 
         // Uninstall: the dry run changes nothing; the installed uninstall.sh removes everything the two runs made.
         Map<String, String> installed = snapshot(root);
@@ -170,17 +177,19 @@ class InstallScriptTest {
     @Test
     void badOptionsAreRefusedWithAMessageNamingThem() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("root"));
-        Map<List<String>, String> cases = Map.of(
-                List.of("--broker", "gw:0"), "--broker 'gw:0': the port must be 1..65535",
-                List.of("--broker", "a b"), "--broker 'a b': the host must be a name or IPv4 address",
-                List.of("--node-id", "pi/1"), "--node-id 'pi/1' is not valid",
-                List.of("--executor", "gpu"), "--executor 'gpu' is not valid: use tf or java",
-                List.of("--mosquitto", "cloud"), "--mosquitto 'cloud' is not valid: use dev, lan or production",
-                List.of("--coordinator"), "--coordinator needs --models",
-                List.of("--models", "a, b"), "--models 'a, b': no spaces",
-                List.of("--dist", tmp.resolve("nothing").toString()), "no distribution in",
-                List.of("--frobnicate"), "unknown option '--frobnicate'");
-        for (var c : cases.entrySet()) {
+        List<Map.Entry<List<String>, String>> cases = List.of(
+                Map.entry(List.of("--broker", "gw:0"), "--broker 'gw:0': the port must be 1..65535"),
+                Map.entry(List.of("--broker", "a b"), "--broker 'a b': the host must be a name or IPv4 address"),
+                Map.entry(List.of("--node-id", "pi/1"), "--node-id 'pi/1' is not valid"),
+                Map.entry(List.of("--executor", "gpu"), "--executor 'gpu' is not valid: use tf or java"),
+                Map.entry(List.of("--mosquitto", "cloud"), "--mosquitto 'cloud' is not valid: use dev, lan or production"),
+                Map.entry(List.of("--coordinator"), "--coordinator needs --models"),
+                Map.entry(List.of("--models", "a, b"), "--models 'a, b': no spaces"),
+                Map.entry(List.of("--trust", tmp.resolve("absent.pub").toString()), "absent.pub': no such file"),
+                Map.entry(List.of("--trust", GatewayPackage.file("systemd/edgefuse.service").toString()), "is not a PEM public key"),
+                Map.entry(List.of("--dist", tmp.resolve("nothing").toString()), "no distribution in"),
+                Map.entry(List.of("--frobnicate"), "unknown option '--frobnicate'"));
+        for (var c : cases) {
             List<String> args = new java.util.ArrayList<>(List.of("--root", root.toString()));
             args.addAll(c.getKey());
             Result r = install(args.toArray(String[]::new));
@@ -241,6 +250,13 @@ class InstallScriptTest {
         }
         assertTrue(seen >= 4, exec);
         assertTrue(exec.contains(" -cp /opt/edgefuse/lib/* io.edgefuse.runtime.cli.Main gateway --conf /etc/edgefuse --dist /opt/edgefuse "), exec);
+    }
+
+    /** An Ed25519 public key as PEM (X.509), the form edgefuse keys generate writes. */
+    private static Path publicKeyPem(Path file) throws Exception {
+        byte[] der = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded();
+        String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der);
+        return Files.writeString(file, "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n");
     }
 
     private static Map<String, String> jarSizes(Path dir) throws IOException {
