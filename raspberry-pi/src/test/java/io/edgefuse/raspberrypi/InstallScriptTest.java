@@ -166,11 +166,16 @@ class InstallScriptTest {
         }
         assertEquals(!GatewayPackage.TF_CLASSIFIER.equals("linux-arm64"), r.err().contains("no linux-arm64 TensorFlow native jar"), r::toString);
 
-        Result here = install("--root", root.toString(), "--dry-run");
+        Result here = install("--root", root.toString(), "--dry-run", "--mosquitto", "production");
+        assertEquals(0, here.exit(), here::toString);
         String arch = System.getProperty("os.arch");
         if (!arch.equals("aarch64")) {
             assertTrue(here.out().contains("(not arm64: a real install would be refused)"), here::toString);
         }
+        // The production broker needs files only the operator can make: Mosquitto is left alone until they exist.
+        assertTrue(here.err().contains("Mosquitto is configured but not restarted: create /etc/mosquitto/ca_certificates/edgefuse-ca.crt"), here::toString);
+        assertTrue(here.out().contains("would install " + root + "/etc/mosquitto/edgefuse.acl"), here::toString);
+        assertFalse(here.out().contains("restart mosquitto.service"), here::toString);
         assertEquals(Map.of(), snapshot(root));
     }
 
