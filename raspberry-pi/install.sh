@@ -386,7 +386,6 @@ install_gateway() {
   # can read but not replace.
   make_dir tree "$ETC" 750
   make_dir dir "$TRUSTED_KEYS" 750
-  run chown root:"$SERVICE_USER" "$ETC" "$TRUSTED_KEYS"
   local key
   for key in ${TRUST_FILES[@]+"${TRUST_FILES[@]}"}; do
     put_file "$key" "$TRUSTED_KEYS/${key##*/}" 644
@@ -397,6 +396,8 @@ install_gateway() {
   for example in "$CONF_EXAMPLES"/*.cfg.example; do
     put_file "$example" "$ETC/$(basename "$example")" 644
   done
+  # Group edgefuse on everything in it, the .cfg files (640) included: the service runs as edgefuse.
+  run chown -R root:"$SERVICE_USER" "$ETC"
 
   # /var/lib/edgefuse: models and updates the service writes; /var/cache/edgefuse: the Felix bundle
   # cache and TensorFlow's unpacked native library (~680 MB, unpacked once).

@@ -52,7 +52,7 @@ class InstallScriptTest {
         for (String skipped : List.of("apt-get update -q", "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless",
                 "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q mosquitto",
                 "useradd --system --user-group --home-dir /var/lib/edgefuse --no-create-home --shell /usr/sbin/nologin",
-                "chown -R edgefuse:edgefuse /var/lib/edgefuse /var/cache/edgefuse", "systemctl daemon-reload",
+                "chown -R edgefuse:edgefuse /var/lib/edgefuse /var/cache/edgefuse", "chown -R root:edgefuse /etc/edgefuse", "systemctl daemon-reload",
                 "systemctl enable edgefuse.service", "systemctl restart edgefuse.service", "systemctl restart mosquitto.service")) {
             assertTrue(r.out().contains("skipped (--root): " + skipped), () -> "not announced as skipped: " + skipped + "\n" + r);
         }
@@ -165,6 +165,10 @@ class InstallScriptTest {
             assertTrue(r.out().contains(planned), () -> "missing from the plan: " + planned + "\n" + r);
         }
         assertEquals(!GatewayPackage.TF_CLASSIFIER.equals("linux-arm64"), r.err().contains("no linux-arm64 TensorFlow native jar"), r::toString);
+        // The .cfg files are 640: the service user reads them through the group, given after they are written.
+        int cfg = r.out().indexOf("would write " + root + "/etc/edgefuse/io.edgefuse.node.cfg:");
+        int chown = r.out().indexOf("would run: chown -R root:edgefuse /etc/edgefuse\n");
+        assertTrue(cfg >= 0 && chown > cfg, r::toString);
 
         Result here = install("--root", root.toString(), "--dry-run", "--mosquitto", "production");
         assertEquals(0, here.exit(), here::toString);
