@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
         description = "Parallel CNN inference across an edge cluster: models, partitioning checks and benchmarks.",
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, CheckPartitionCommand.class, BenchCommand.class,
                 SimulateCommand.class, ScenariosCommand.class, CostCheckCommand.class,
-                BrokerCommand.class, CoordinatorCommand.class, InferCommand.class, NodeCommand.class, GatewayCommand.class, DemoCommand.class})
+                BrokerCommand.class, CoordinatorCommand.class, InferCommand.class, NodeCommand.class, GatewayCommand.class, DemoCommand.class,
+                TrainCommand.class,
+                EvaluateCommand.class})
 public final class Main {
 
     static {
