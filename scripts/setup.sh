@@ -2,7 +2,8 @@
 # Installs the system packages EdgeFuse's tests and demo use, when they are missing.
 # Debian/Ubuntu only; runs apt-get as root or through sudo.
 set -euo pipefail
-PACKAGES=(dataset-fashion-mnist mosquitto)
+# The gateway install test (raspberry-pi/) runs shellcheck, and systemd-analyze from the systemd package.
+PACKAGES=(dataset-fashion-mnist mosquitto shellcheck systemd)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -55,8 +55,92 @@ final class LinearLayer {
     double[] apply(double[] a) {
         double[] z = new double[outSize];
         for (int k = 0; k < outSize; k++) z[k] = biasOf(k);
-        forEach((j, k, w) -> z[k] += a[j] * w);
+        float[] w = weight;
+        forEachRun((j, ob, wb, n) -> {
+            double aj = a[j];
+            if (aj == 0) return; // common after a ReLU
+            for (int o = 0; o < n; o++) z[ob + o] += aj * w[wb + o];
+        });
         return z;
+    }
+
+    /** z_k = sum_j max(a_j w_jk, 0): the z+ denominator (no bias). */
+    double[] positiveSum(double[] a) {
+        double[] z = new double[outSize];
+        float[] w = weight;
+        forEachRun((j, ob, wb, n) -> {
+            double aj = a[j];
+            if (aj == 0) return;
+            for (int o = 0; o < n; o++) z[ob + o] += Math.max(aj * w[wb + o], 0);
+        });
+        return z;
+    }
+
+    /** back_j = sum_k max(a_j w_jk, 0) s_k: z+ redistribution. */
+    double[] positiveBack(double[] a, double[] s) {
+        double[] back = new double[inSize];
+        float[] w = weight;
+        forEachRun((j, ob, wb, n) -> {
+            double aj = a[j];
+            if (aj == 0) return;
+            double acc = 0;
+            for (int o = 0; o < n; o++) acc += Math.max(aj * w[wb + o], 0) * s[ob + o];
+            back[j] += acc;
+        });
+        return back;
+    }
+
+    /** back_j = sum_k w_jk s_k (the transpose; times a_j it is the epsilon rule's redistribution). */
+    double[] transpose(double[] s) {
+        double[] back = new double[inSize];
+        float[] w = weight;
+        forEachRun((j, ob, wb, n) -> {
+            double acc = 0;
+            for (int o = 0; o < n; o++) acc += w[wb + o] * s[ob + o];
+            back[j] += acc;
+        });
+        return back;
+    }
+
+    /** A run of consecutive outputs ob..ob+n-1 that input j reaches with weights w[wb..wb+n-1]. */
+    private interface RunVisitor {
+        void visit(int in, int outBase, int weightBase, int n);
+    }
+
+    /**
+     * Same edges as {@link #forEach}, in runs that share an input: the inner loops over output channels are
+     * plain array loops the JIT can unroll and vectorise, instead of one call per edge.
+     */
+    private void forEachRun(RunVisitor v) {
+        Node n = model.node(nodeIndex);
+        if (n.op() instanceof Op.Dense d) {
+            int units = d.units();
+            for (int j = 0; j < inSize; j++) v.visit(j, 0, j * units, units);
+            return;
+        }
+        Op.Conv2D c = (Op.Conv2D) n.op();
+        Window win = model.window(nodeIndex);
+        Shape in = model.shapeOf(n.input()), out = model.shape(nodeIndex);
+        int inH = in.h(), inW = in.w(), cin = in.c(), cout = c.filters();
+        int cpg = cin / c.groups(), opg = cout / c.groups();
+        for (int oy = 0; oy < out.h(); oy++) {
+            for (int ox = 0; ox < out.w(); ox++) {
+                int ob = (oy * out.w() + ox) * cout;
+                for (int ky = 0; ky < win.kh(); ky++) {
+                    int gy = oy * win.sh() - win.pt() + ky;
+                    if (gy < 0 || gy >= inH) continue;
+                    for (int kx = 0; kx < win.kw(); kx++) {
+                        int gx = ox * win.sw() - win.pl() + kx;
+                        if (gx < 0 || gx >= inW) continue;
+                        int ib = (gy * inW + gx) * cin;
+                        int wb = (ky * win.kw() + kx) * cpg * cout;
+                        for (int g = 0; g < c.groups(); g++) {
+                            for (int ci = 0; ci < cpg; ci++) v.visit(ib + g * cpg + ci, ob + g * opg, wb + ci * cout + g * opg, opg);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     void forEach(EdgeVisitor v) {

@@ -103,8 +103,8 @@ public final class Lrp {
         double[] z = l.apply(a);
         double[] s = new double[z.length];
         for (int k = 0; k < z.length; k++) s[k] = r[k] / stabilise(z[k], eps);
-        double[] back = new double[l.inSize];
-        l.forEach((j, k, w) -> back[j] += a[j] * w * s[k]);
+        double[] back = l.transpose(s);
+        for (int j = 0; j < back.length; j++) back[j] *= a[j];
         return back;
     }
 
@@ -113,9 +113,13 @@ public final class Lrp {
         switch (rule) {
             case EPSILON:
                 return epsilonRule(l, a, r, cfg.epsilon());
-            case Z_PLUS:
+            case Z_PLUS: {
                 // alpha1-beta0 on contributions: equals a * w+ for a >= 0 (inputs after a ReLU).
-                return proportionalLinear(l, r, cfg.stabiliser(), (j, w) -> Math.max(a[j] * w, 0));
+                double[] z = l.positiveSum(a);
+                double[] s = new double[z.length];
+                for (int k = 0; k < z.length; k++) s[k] = r[k] / stabilise(z[k], cfg.stabiliser());
+                return l.positiveBack(a, s);
+            }
             case Z_B:
                 double[][] b = inputBounds(m.input().preprocessing());
                 int c = l.inChannels;

@@ -43,7 +43,7 @@ class FilterRelevanceTest {
     void scoresAreRelevanceSummedOverTheMapAndAveragedOverSamples() {
         Model m = net();
         List<Sample> samples = samples(m);
-        FilterRelevance f = FilterRelevance.compute(m, samples, LrpConfig.defaults());
+        FilterScores f = FilterRelevance.compute(m, samples, LrpConfig.defaults());
         assertEquals(List.of("conv0", "conv2"), f.layers());
         double[] expected = new double[4];
         for (Sample s : samples) {
@@ -56,10 +56,10 @@ class FilterRelevanceTest {
     @Test
     void zeroFiltersRankLeastRelevantAndEachNormalisedLayerSumsToOne() {
         Model m = net();
-        FilterRelevance raw = FilterRelevance.compute(m, samples(m), LrpConfig.defaults());
-        FilterRelevance norm = raw.normalised();
+        FilterScores raw = FilterRelevance.compute(m, samples(m), LrpConfig.defaults());
+        FilterScores norm = raw.normalised();
         for (String layer : norm.layers()) assertEquals(1, Arrays.stream(norm.scores(layer)).sum(), 1e-9, layer);
-        for (FilterRelevance f : List.of(raw, norm)) {
+        for (FilterScores f : List.of(raw, norm)) {
             List<FilterScore> ranked = f.ranked();
             assertEquals(9, ranked.size());
             assertEquals(Set.of(new FilterScore("conv0", 2, 0), new FilterScore("conv2", 1, 0)), Set.of(ranked.get(0), ranked.get(1)));

@@ -51,7 +51,44 @@ public final class CostModel {
 
     /** Cost of computing {@code region} of a stage's output on {@code node} (region null: whole). */
     public TileCost tile(Stage s, Region region, ClusterNode node) {
-        double seconds = node.device().taskOverheadMs() / 1000.0, flops = 0;
+        TileWork w = work(s, region);
+        double seconds = node.device().taskOverheadMs() / 1000.0 + w.layers() * node.device().layerOverheadMs() / 1000.0;
+        for (OpClass c : OpClass.values()) {
+            double f = w.flopsByClass()[c.ordinal()];
+            if (f > 0) seconds += node.device().seconds(c, f);
+        }
+        return new TileCost(node.name(), w.flops(), seconds, w.inBytes() + FRAME_OVERHEAD_BYTES, w.outBytes() + FRAME_OVERHEAD_BYTES);
+    }
+
+    /** What a tile asks of any device: FLOPs per op class, layers run, bytes in and out. */
+    private record TileWork(double[] flopsByClass, double flops, int layers, long inBytes, long outBytes) {}
+
+    private record WorkKey(int first, int last, Region region) {}
+
+    /*
+     * Planners cost the same tiles many times over (local search moves one boundary at a time, and every
+     * device is tried on every tile); the region walk-back is the expensive part and does not depend on
+     * the device, so it is remembered per (stage, region).
+     */
+    private static final int WORK_CACHE_ENTRIES = 500_000;
+    private final Map<WorkKey, TileWork> works = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private TileWork work(Stage s, Region region) {
+        WorkKey key = new WorkKey(s.first(), s.last(), s.tileable() ? region : null);
+        TileWork w = works.get(key);
+        if (w == null) {
+            // Dropping everything when full is crude but cheap; a planning run refills what it needs.
+            if (works.size() >= WORK_CACHE_ENTRIES) works.clear();
+            w = computeWork(s, region);
+            works.put(key, w);
+        }
+        return w;
+    }
+
+    private TileWork computeWork(Stage s, Region region) {
+        double[] byClass = new double[OpClass.values().length];
+        double flops = 0;
+        int layers = 0;
         long inBytes, outBytes;
         if (s.tileable()) {
             StageGeometry g = StageGeometry.of(model, s, region);
@@ -60,7 +97,8 @@ public final class CostModel {
                 if (r == null) continue;
                 double f = flopsPerPosition[i] * r.area();
                 flops += f;
-                seconds += node.device().seconds(classes[i], f) + node.device().layerOverheadMs() / 1000.0;
+                byClass[classes[i].ordinal()] += f;
+                layers++;
             }
             inBytes = 4L * g.inputRegion().area() * model.shapeOf(s.input()).c();
             outBytes = 4L * g.outputRegion().area() * model.shape(s.last()).c();
@@ -68,12 +106,13 @@ public final class CostModel {
             for (int i = s.first(); i <= s.last(); i++) {
                 double f = flopsPerPosition[i] * (model.shape(i).isMap() ? (double) model.shape(i).h() * model.shape(i).w() : 1);
                 flops += f;
-                seconds += node.device().seconds(classes[i], f) + node.device().layerOverheadMs() / 1000.0;
+                byClass[classes[i].ordinal()] += f;
+                layers++;
             }
             inBytes = 4L * model.shapeOf(s.input()).size();
             outBytes = 4L * model.shape(s.last()).size();
         }
-        return new TileCost(node.name(), flops, seconds, inBytes + FRAME_OVERHEAD_BYTES, outBytes + FRAME_OVERHEAD_BYTES);
+        return new TileWork(byClass, flops, layers, inBytes, outBytes);
     }
 
     public StageCost stage(StagePlan sp, Cluster c) {

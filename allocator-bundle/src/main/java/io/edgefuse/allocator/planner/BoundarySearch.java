@@ -17,23 +17,36 @@ import java.util.List;
 final class BoundarySearch {
     private BoundarySearch() {}
 
+    /**
+     * Refines {@code start}'s layout. Layouts are scored with pipelining ({@link SubTiling}): the split
+     * that suits the starting layout is applied to every neighbour (trying all splits for every
+     * neighbour would multiply planning time for little), so boundaries settle where they are best for
+     * the pieces actually sent; the final layout then gets its own best split.
+     */
     static StageOptions.Costed refine(CostModel cost, Cluster c, StageOptions.Costed start, int maxSteps) {
-        List<List<Assignment>> bands = bands(start.plan());
-        if (bands == null) return start;
-        StageOptions.Costed best = start;
+        int split = SubTiling.best(cost, c, start);
+        StagePlan layout = start.plan();
+        StageOptions.Costed best = SubTiling.with(cost, c, start, split);
+        List<List<Assignment>> bands = bands(layout);
+        if (bands == null) return best;
         for (int step = 0; step < maxSteps; step++) {
             StageOptions.Costed improved = null;
-            for (StagePlan candidate : neighbours(start.plan(), bands)) {
-                StageOptions.Costed k = StageOptions.evaluate(cost, c, candidate);
-                if (k.makespan() < (improved == null ? best.makespan() : improved.makespan()) - 1e-12) improved = k;
+            StagePlan improvedLayout = null;
+            for (StagePlan candidate : neighbours(layout, bands)) {
+                StageOptions.Costed k = SubTiling.with(cost, c, StageOptions.evaluate(cost, c, candidate), split);
+                if (k.makespan() < (improved == null ? best.makespan() : improved.makespan()) - 1e-12) {
+                    improved = k;
+                    improvedLayout = candidate;
+                }
             }
             if (improved == null) break;
             best = improved;
-            start = improved;
-            bands = bands(best.plan());
+            layout = improvedLayout;
+            bands = bands(layout);
             if (bands == null) break;
         }
-        return best;
+        StageOptions.Costed resplit = SubTiling.pipeline(cost, c, StageOptions.evaluate(cost, c, layout));
+        return resplit.makespan() < best.makespan() ? resplit : best;
     }
 
     /** Tiles grouped by rows into bands, or null when the layout is not banded. */

@@ -67,7 +67,7 @@ final class StageBalancer {
               }
             }
         }
-        return best;
+        return SubTiling.pipeline(cost, cluster, best);
     }
 
     private List<StagePlan> baselineLayouts(Stage s, Shape out) {

@@ -24,6 +24,8 @@ public final class Model {
     private final Window[] windows;
     private final Map<String, List<Integer>> consumers = new HashMap<>();
     private final boolean graphOnly;
+    /** Filled lazily: planners ask for the same node's cost millions of times. */
+    private final NodeCost[] costs;
     private volatile String version;
 
     public Model(String name, InputSpec input, List<String> labels, List<Node> nodes, String output, Map<String, Tensor> weights) {
@@ -45,6 +47,7 @@ public final class Model {
         this.input = input;
         this.labels = List.copyOf(labels);
         this.nodes = List.copyOf(nodes);
+        this.costs = new NodeCost[this.nodes.size()];
         this.output = output == null && !nodes.isEmpty() ? nodes.get(nodes.size() - 1).name() : output;
         this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
         ModelValidator.Result r = ModelValidator.validate(this, !graphOnly);
@@ -134,7 +137,9 @@ public final class Model {
     }
 
     public NodeCost cost(int nodeIndex) {
-        return NodeCosts.of(this, nodeIndex);
+        NodeCost c = costs[nodeIndex];
+        if (c == null) costs[nodeIndex] = c = NodeCosts.of(this, nodeIndex);
+        return c;
     }
 
     public NodeCost totalCost() {

@@ -11,6 +11,16 @@ final class Json {
 
     private Json() {}
 
+    /** Writes the value as a pretty-printed JSON file (creating its folder). */
+    static void write(java.nio.file.Path file, Object value) {
+        try {
+            if (file.getParent() != null) java.nio.file.Files.createDirectories(file.getParent());
+            MAPPER.writeValue(file.toFile(), value);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
     static void print(PrintWriter out, Object value) {
         try {
             out.println(MAPPER.writeValueAsString(value));

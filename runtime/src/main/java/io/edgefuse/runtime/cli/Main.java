@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, CheckPartitionCommand.class, BenchCommand.class,
                 SimulateCommand.class, ScenariosCommand.class, CostCheckCommand.class,
                 BrokerCommand.class, CoordinatorCommand.class, InferCommand.class, NodeCommand.class, GatewayCommand.class, DemoCommand.class,
+                PruneCommand.class,
                 TrainCommand.class,
                 EvaluateCommand.class})
 public final class Main {

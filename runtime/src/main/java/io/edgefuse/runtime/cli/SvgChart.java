@@ -15,6 +15,9 @@ final class SvgChart {
 
     record Series(String label, List<Double> values) {}
 
+    /** A curve through (x, y) points; dashed draws it dashed in the colour of the same index. */
+    record Curve(String label, List<double[]> points, boolean dashed) {}
+
     private SvgChart() {}
 
     /** Bars (value) with a whisker to high, an optional dashed reference line, values in the unit. */
@@ -83,6 +86,41 @@ final class SvgChart {
             String color = COLORS[i % COLORS.length];
             s.append(String.format(Locale.ROOT, "<polyline fill='none' stroke='%s' stroke-width='2' points='%s'/>%n", color, pts.toString().trim()));
             s.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='12' fill='%s'>%s</text>%n", left + plotW + 10, top + 16 * i + 10, color, esc(se.label)));
+        }
+        return s.append("</svg>\n").toString();
+    }
+
+    /**
+     * Curves over a numeric x axis (e.g. accuracy against FLOPs removed), with point markers. The y axis
+     * spans [yMin, yMax] so that small differences stay visible; colours follow the curve index modulo
+     * {@code colourGroups} (so a dashed variant can share its solid curve's colour).
+     */
+    static String xy(String title, String xUnit, String yUnit, List<Curve> curves, double xMax, double yMin, double yMax, int colourGroups) {
+        int left = 70, right = 190, top = 60, bottom = 50, width = 900, height = 480;
+        double plotW = width - left - right, plotH = height - top - bottom;
+        StringBuilder s = header(width, height, title);
+        for (int t = 0; t <= 5; t++) {
+            double v = yMin + (yMax - yMin) * t / 5, y = top + plotH - plotH * t / 5;
+            s.append(String.format(Locale.ROOT, "<line x1='%d' y1='%.1f' x2='%.1f' y2='%.1f' stroke='#ddd'/>%n", left, y, left + plotW, y));
+            s.append(String.format(Locale.ROOT, "<text x='%d' y='%.1f' font-size='11' text-anchor='end'>%s</text>%n", left - 6, y + 4, fmt(v)));
+            double xv = xMax * t / 5, x = left + plotW * t / 5;
+            s.append(String.format(Locale.ROOT, "<text x='%.1f' y='%.1f' font-size='11' text-anchor='middle'>%s</text>%n", x, top + plotH + 16, fmt(xv)));
+        }
+        s.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='12'>%s</text>%n", 10, top - 14, esc(yUnit)));
+        s.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='12' text-anchor='middle'>%s</text>%n", left + plotW / 2, height - 12, esc(xUnit)));
+        for (int i = 0; i < curves.size(); i++) {
+            Curve c = curves.get(i);
+            String color = COLORS[(i % Math.max(1, colourGroups)) % COLORS.length];
+            StringBuilder pts = new StringBuilder();
+            for (double[] p : c.points) {
+                double x = left + plotW * p[0] / xMax;
+                double y = top + plotH - plotH * (Math.max(yMin, Math.min(yMax, p[1])) - yMin) / (yMax - yMin);
+                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+                s.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%.1f' r='3' fill='%s'/>%n", x, y, color));
+            }
+            s.append(String.format(Locale.ROOT, "<polyline fill='none' stroke='%s' stroke-width='2'%s points='%s'/>%n", color,
+                    c.dashed ? " stroke-dasharray='6,4'" : "", pts.toString().trim()));
+            s.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='12' fill='%s'>%s</text>%n", left + plotW + 10, top + 16 * i + 10, color, esc(c.label)));
         }
         return s.append("</svg>\n").toString();
     }

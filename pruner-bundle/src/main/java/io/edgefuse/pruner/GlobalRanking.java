@@ -1,0 +1,92 @@
+package io.edgefuse.pruner;
+
+import io.edgefuse.model.Model;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One list of every removable filter of a model, least important first. The unit is a filter index of
+ * a {@link ChannelGroups.Group}: a plain conv's filter, or the index all convs tied by residual adds lose
+ * together. Its score is the mean of the members' per-layer normalised scores at that index, so a group
+ * competes like one layer: with the sum, a group of m convs would score about m times a plain layer's
+ * filters and residual channels would hardly ever be pruned.
+ */
+public final class GlobalRanking {
+    /** Filter {@code filter} of every conv of {@code group}. */
+    public record Unit(ChannelGroups.Group group, int filter, double score) {
+        /** The conv the removal request names (FilterRemoval applies it to the whole group). */
+        public String conv() {
+            return group.convs().get(0);
+        }
+    }
+
+    private final List<Unit> units;
+
+    private GlobalRanking(List<Unit> units) {
+        this.units = units;
+    }
+
+    /** @param scores raw criterion scores; normalised per layer here */
+    public static GlobalRanking of(Model m, FilterScores scores) {
+        FilterScores norm = scores.normalised();
+        List<Unit> all = new ArrayList<>();
+        for (ChannelGroups.Group g : ChannelGroups.of(m).groups()) {
+            if (!g.prunable()) continue;
+            double[] sum = new double[g.filters()];
+            for (String conv : g.convs()) {
+                double[] s = norm.scores(conv);
+                for (int f = 0; f < sum.length; f++) sum[f] += s[f];
+            }
+            for (int f = 0; f < sum.length; f++) all.add(new Unit(g, f, sum[f] / g.convs().size()));
+        }
+        // Stable sort: ties stay in model order, then filter index.
+        all.sort(Comparator.comparingDouble(Unit::score));
+        return new GlobalRanking(List.copyOf(all));
+    }
+
+    /** Every unit, least important first. */
+    public List<Unit> units() {
+        return units;
+    }
+
+    /** How many units may go in total: every group keeps at least one filter. */
+    public int removable() {
+        Set<ChannelGroups.Group> seen = new HashSet<>();
+        int n = 0;
+        for (Unit u : units) {
+            if (seen.add(u.group())) n += u.group().filters() - 1;
+        }
+        return n;
+    }
+
+    /** {@link #removable()} of a model, without scores. */
+    public static int removable(Model m) {
+        int n = 0;
+        for (ChannelGroups.Group g : ChannelGroups.of(m).groups()) if (g.prunable()) n += g.filters() - 1;
+        return n;
+    }
+
+    /**
+     * The removal request for the {@code count} least important units, skipping any that would take a
+     * group's last filter.
+     */
+    public Map<String, Set<Integer>> lowest(int count) {
+        Map<String, Set<Integer>> r = new HashMap<>();
+        int taken = 0;
+        for (Unit u : units) {
+            if (taken == count) break;
+            Set<Integer> s = r.computeIfAbsent(u.conv(), k -> new TreeSet<>());
+            if (s.size() + 1 >= u.group().filters()) continue;
+            s.add(u.filter());
+            taken++;
+        }
+        r.values().removeIf(Set::isEmpty);
+        return r;
+    }
+}

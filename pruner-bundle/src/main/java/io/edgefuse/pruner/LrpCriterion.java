@@ -1,0 +1,17 @@
+package io.edgefuse.pruner;
+
+import io.edgefuse.model.Model;
+import java.util.List;
+
+/** LRP relevance of each filter (Yeom et al. 2021), see {@link FilterRelevance}. */
+public record LrpCriterion(LrpConfig config) implements Criterion {
+    @Override
+    public String name() {
+        return "lrp";
+    }
+
+    @Override
+    public FilterScores score(Model folded, List<Sample> samples, int step) {
+        return FilterRelevance.compute(folded, samples, config);
+    }
+}

@@ -1,0 +1,78 @@
+package io.edgefuse.pruner;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Settings of the pruning loop.
+ *
+ * @param adaptive adaptive rate (grow after a good step, shrink and undo after a bad one) or a fixed rate
+ * @param initialRate r_0: the fraction of the remaining removable filters the first step removes (the
+ *     fixed rate in fixed mode)
+ * @param growth factor applied to r after an accepted step (adaptive)
+ * @param shrink factor applied to r after an undone step (adaptive)
+ * @param maxRate upper bound of r
+ * @param tolerance largest drop of validation accuracy (fraction, 0.01 = 1 point) one step may cause
+ *     and still count as good (adaptive)
+ * @param targetFlopsRemoved stop once this fraction of the original FLOPs is gone (NaN: no target)
+ * @param maxAccuracyDrop stop before validation accuracy falls more than this below the original's
+ *     (fraction; NaN: no budget)
+ * @param checkpoints fractions of FLOPs removed at which the loop stops exactly and reports the model
+ *     (ascending; steps are clipped so as not to jump over one)
+ * @param maxIterations a safety bound on steps (accepted or undone)
+ */
+public record PruningConfig(boolean adaptive, double initialRate, double growth, double shrink, double maxRate,
+        double tolerance, double targetFlopsRemoved, double maxAccuracyDrop, List<Double> checkpoints, int maxIterations) {
+
+    public PruningConfig {
+        if (!(initialRate > 0 && initialRate <= 1)) throw new IllegalArgumentException("rate must be in (0, 1], got " + initialRate);
+        if (!(growth >= 1) || !(shrink > 0 && shrink <= 1)) throw new IllegalArgumentException("growth must be >= 1 and shrink in (0, 1]");
+        if (!(maxRate >= initialRate && maxRate <= 1)) throw new IllegalArgumentException("max rate must be in [rate, 1], got " + maxRate);
+        if (!(tolerance >= 0)) throw new IllegalArgumentException("tolerance must be >= 0, got " + tolerance);
+        if (!Double.isNaN(targetFlopsRemoved) && !(targetFlopsRemoved > 0 && targetFlopsRemoved < 1)) {
+            throw new IllegalArgumentException("FLOPs target (fraction removed) must be in (0, 1), got " + targetFlopsRemoved);
+        }
+        if (!Double.isNaN(maxAccuracyDrop) && !(maxAccuracyDrop >= 0 && maxAccuracyDrop < 1)) {
+            throw new IllegalArgumentException("accuracy budget must be in [0, 1), got " + maxAccuracyDrop);
+        }
+        if (Double.isNaN(targetFlopsRemoved) && Double.isNaN(maxAccuracyDrop) && checkpoints.isEmpty()) {
+            throw new IllegalArgumentException("give a FLOPs target or an accuracy budget (or checkpoints), else the loop has no end");
+        }
+        List<Double> c = new ArrayList<>(checkpoints);
+        for (int i = 0; i < c.size(); i++) {
+            double p = c.get(i);
+            if (!(p > 0 && p < 1)) throw new IllegalArgumentException("checkpoint " + p + " must be a fraction of FLOPs removed in (0, 1)");
+            if (i > 0 && !(p > c.get(i - 1))) throw new IllegalArgumentException("checkpoints must be ascending: " + checkpoints);
+        }
+        checkpoints = List.copyOf(c);
+        if (maxIterations < 1) throw new IllegalArgumentException("maxIterations must be >= 1");
+    }
+
+    /** Adaptive: r_0 = 5% (Yeom et al.'s fixed step), x1.5 after a good step, x0.5 and undo after a bad one, tolerance 1 point. */
+    public static PruningConfig adaptive(double targetFlopsRemoved, double maxAccuracyDrop) {
+        return new PruningConfig(true, 0.05, 1.5, 0.5, 0.5, 0.01, targetFlopsRemoved, maxAccuracyDrop, List.of(), 500);
+    }
+
+    /** Every step removes {@code rate} of the remaining removable filters; nothing is undone. */
+    public static PruningConfig fixed(double rate, double targetFlopsRemoved, double maxAccuracyDrop) {
+        return new PruningConfig(false, rate, 1, 1, rate, 0, targetFlopsRemoved, maxAccuracyDrop, List.of(), 500);
+    }
+
+    public PruningConfig withCheckpoints(List<Double> points) {
+        return new PruningConfig(adaptive, initialRate, growth, shrink, maxRate, tolerance, targetFlopsRemoved, maxAccuracyDrop, points, maxIterations);
+    }
+
+    public PruningConfig withRate(double r0, double growth, double shrink, double maxRate, double tolerance) {
+        return new PruningConfig(adaptive, r0, growth, shrink, maxRate, tolerance, targetFlopsRemoved, maxAccuracyDrop, checkpoints, maxIterations);
+    }
+
+    /** The FLOPs fraction at which the loop ends for lack of a further target: the target, else the last checkpoint, else NaN. */
+    double finalFlopsTarget() {
+        double t = targetFlopsRemoved;
+        if (!checkpoints.isEmpty()) {
+            double last = checkpoints.get(checkpoints.size() - 1);
+            t = Double.isNaN(t) ? last : Math.max(t, last);
+        }
+        return t;
+    }
+}

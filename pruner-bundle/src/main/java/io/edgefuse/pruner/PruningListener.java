@@ -1,0 +1,17 @@
+package io.edgefuse.pruner;
+
+import io.edgefuse.model.Model;
+
+/** Progress of the pruning loop, as it happens. */
+public interface PruningListener {
+    /** A step was evaluated (accepted or undone). */
+    default void step(PruningStep s) {}
+
+    /** The loop reached a FLOPs checkpoint with this (accepted) model. */
+    default void checkpoint(double flopsRemoved, Model m, PruningStep s) {}
+
+    /** Something slow started (scoring, fine-tuning). */
+    default void phase(String what) {}
+
+    PruningListener NONE = new PruningListener() {};
+}

@@ -1,0 +1,149 @@
+package io.edgefuse.pruner;
+
+import io.edgefuse.model.Model;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Adaptive global structured pruning (after Gao et al., ICC 2023, on Yeom et al.'s LRP criterion). Each
+ * step scores the current model's filters with the criterion (recomputed every step), ranks them
+ * globally after per-layer normalisation, removes the lowest r_t of the remaining ones for real, and
+ * evaluates on the validation set. Adaptive mode: a step whose validation accuracy fell by at most the
+ * tolerance is kept and r grows; otherwise it is undone and r shrinks - a one-filter step is kept anyway
+ * (there is nothing smaller to try) unless it breaks the accuracy budget. Fixed mode keeps every step.
+ * The loop ends at the FLOPs target or at the accuracy budget.
+ */
+public final class PruningLoop {
+    /** The final model, its history and why the loop stopped. */
+    public record Result(Model model, Evaluation original, Evaluation last, long originalFlops, List<PruningStep> steps, String stopReason) {
+        public double flopsRemoved() {
+            return 1 - (double) model.totalCost().flops() / originalFlops;
+        }
+    }
+
+    private final Criterion criterion;
+    private final List<Sample> samples;
+    private final Evaluator validation;
+    private final FineTuner betweenSteps;
+    private final PruningConfig cfg;
+    private final PruningListener listener;
+
+    /** @param betweenSteps short fine-tuning after each removal, before it is evaluated; null for none */
+    public PruningLoop(Criterion criterion, List<Sample> samples, Evaluator validation, FineTuner betweenSteps, PruningConfig cfg, PruningListener listener) {
+        this.criterion = criterion;
+        this.samples = List.copyOf(samples);
+        this.validation = validation;
+        this.betweenSteps = betweenSteps;
+        this.cfg = cfg;
+        this.listener = listener == null ? PruningListener.NONE : listener;
+    }
+
+    /** Prunes {@code model} (batch norms are folded first; the result has none after a conv). */
+    public Result run(Model model) {
+        long t0 = System.nanoTime();
+        Model current = BatchNormFolding.fold(model);
+        long flops0 = current.totalCost().flops();
+        listener.phase("evaluating the original model");
+        Evaluation base = validation.evaluate(current), cur = base;
+        List<PruningStep> steps = new ArrayList<>();
+        int removable = GlobalRanking.removable(current);
+        PruningStep s0 = new PruningStep(0, 0, 0, true, removable, flops0, 0, current.parameterCount(), base.accuracy(), base.loss(), secondsSince(t0));
+        steps.add(s0);
+        listener.step(s0);
+        double rate = cfg.initialRate(), target = cfg.finalFlopsTarget();
+        int nextCheckpoint = 0, accepted = 0;
+        GlobalRanking ranking = null;
+        String stop = null;
+        while (stop == null) {
+            if (steps.size() > cfg.maxIterations()) {
+                stop = "iteration limit " + cfg.maxIterations() + " reached";
+                break;
+            }
+            long ts = System.nanoTime();
+            if (ranking == null) {
+                listener.phase("scoring filters (" + criterion.name() + ", " + samples.size() + " samples)");
+                ranking = GlobalRanking.of(current, criterion.score(current, samples, accepted));
+            }
+            int left = ranking.removable();
+            if (left == 0) {
+                stop = "no removable filters left";
+                break;
+            }
+            int count = Math.max(1, Math.min(left, (int) Math.round(rate * left)));
+            double clip = nextCheckpoint < cfg.checkpoints().size() ? cfg.checkpoints().get(nextCheckpoint) : target;
+            Removal cut = removeUpTo(current, ranking, count, clip, flops0);
+            Model candidate = cut.model();
+            int removed = cut.count();
+            if (betweenSteps != null) {
+                listener.phase("fine-tuning between steps");
+                candidate = betweenSteps.fineTune(candidate);
+            }
+            Evaluation e = validation.evaluate(candidate);
+            long flops = candidate.totalCost().flops();
+            double drop = cur.accuracy() - e.accuracy();
+            boolean overBudget = !Double.isNaN(cfg.maxAccuracyDrop()) && base.accuracy() - e.accuracy() > cfg.maxAccuracyDrop() + 1e-12;
+            boolean keep;
+            if (cfg.adaptive()) {
+                keep = !overBudget && (drop <= cfg.tolerance() + 1e-12 || removed == 1);
+            } else {
+                keep = !overBudget;
+            }
+            double fr = 1 - (double) flops / flops0;
+            PruningStep st = new PruningStep(steps.size(), rate, removed, keep, keep ? left - removed : left, flops, fr,
+                    candidate.parameterCount(), e.accuracy(), e.loss(), secondsSince(ts));
+            steps.add(st);
+            listener.step(st);
+            if (keep) {
+                current = candidate;
+                cur = e;
+                accepted++;
+                ranking = null;
+                if (cfg.adaptive() && drop <= cfg.tolerance() + 1e-12) rate = Math.min(cfg.maxRate(), rate * cfg.growth());
+                while (nextCheckpoint < cfg.checkpoints().size() && fr >= cfg.checkpoints().get(nextCheckpoint) - 1e-9) {
+                    listener.checkpoint(cfg.checkpoints().get(nextCheckpoint), current, st);
+                    nextCheckpoint++;
+                }
+                if (!Double.isNaN(target) && fr >= target - 1e-9) stop = String.format("FLOPs target reached (%.1f%% removed)", 100 * fr);
+            } else if (overBudget && (removed == 1 || !cfg.adaptive())) {
+                stop = String.format("accuracy budget reached: the next step would lose %.2f points", 100 * (base.accuracy() - e.accuracy()));
+            } else {
+                // Not below one unit's worth, so that growth after the next good step starts from a real step.
+                rate = Math.max(rate * cfg.shrink(), 1.0 / left);
+            }
+        }
+        return new Result(current, base, cur, flops0, List.copyOf(steps), stop);
+    }
+
+    private record Removal(Model model, int count) {}
+
+    /**
+     * The model without the {@code count} lowest units, or without the shortest prefix of them that
+     * reaches {@code clip} (fraction of FLOPs removed) if a shorter one does: so the loop lands on a
+     * FLOPs target instead of jumping past it.
+     */
+    private static Removal removeUpTo(Model m, GlobalRanking r, int count, double clip, long flops0) {
+        Model full = FilterRemoval.remove(m, r.lowest(count));
+        if (Double.isNaN(clip) || removedFraction(full, flops0) <= clip + 1e-9 || count == 1) return new Removal(full, count);
+        int lo = 1, hi = count;
+        Model best = full;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            Model c = FilterRemoval.remove(m, r.lowest(mid));
+            if (removedFraction(c, flops0) >= clip - 1e-9) {
+                hi = mid;
+                best = c;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return new Removal(hi == count ? full : best, hi);
+    }
+
+    private static double removedFraction(Model m, long flops0) {
+        return 1 - (double) m.totalCost().flops() / flops0;
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

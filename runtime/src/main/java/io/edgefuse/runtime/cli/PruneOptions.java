@@ -1,0 +1,74 @@
+package io.edgefuse.runtime.cli;
+
+import io.edgefuse.pruner.PruningConfig;
+import java.util.List;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** Options the prune verbs share: data, loop mode and rate. */
+final class PruneOptions {
+    @Option(names = "--samples-per-class", defaultValue = "10", description = "Reference samples per class K, drawn from the training set by --seed. Default: ${DEFAULT-VALUE}.")
+    int samplesPerClass;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the reference-sample draw and of the random criterion. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--validation", defaultValue = "5000", description = "How many images at the end of the training set form the validation set the loop decides by. Default: ${DEFAULT-VALUE}.")
+    int validation;
+
+    static final class Mode {
+        @Option(names = "--adaptive", description = "Adaptive rate (the default): x1.5 after a step within --tolerance, x0.5 and undo after one that is not.")
+        boolean adaptive;
+
+        @Option(names = "--fixed-rate", paramLabel = "R", description = "Remove R of the remaining filters at every step, never undo (for comparison).")
+        Double fixedRate;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Mode mode;
+
+    @Option(names = "--rate", defaultValue = "0.05", description = "Adaptive mode: the first step's rate r_0 (fraction of the remaining filters). Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(names = "--tolerance", defaultValue = "0.5", description = "Adaptive mode: the validation accuracy one step may lose and still count as good, in points. Default: ${DEFAULT-VALUE}.")
+    double tolerancePoints;
+
+    @Option(names = "--threads", description = "TensorFlow threads for evaluation and fine-tuning. Default: all processors.")
+    Integer threads;
+
+    boolean fixed() {
+        return mode != null && mode.fixedRate != null;
+    }
+
+    int threads() {
+        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (t < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + t);
+        return t;
+    }
+
+    /** @param targetFlops fraction of FLOPs to remove or NaN; @param maxDropPoints accuracy budget in points or NaN */
+    PruningConfig config(double targetFlops, double maxDropPoints, List<Double> checkpoints) {
+        if (!Double.isNaN(targetFlops) && !(targetFlops > 0 && targetFlops < 1)) {
+            throw new IllegalArgumentException("--target-flops is the fraction of FLOPs to remove, in (0, 1) (e.g. 0.5), got " + targetFlops);
+        }
+        if (!Double.isNaN(maxDropPoints) && !(maxDropPoints >= 0 && maxDropPoints < 100)) {
+            throw new IllegalArgumentException("--max-accuracy-drop is in accuracy points, in [0, 100), got " + maxDropPoints);
+        }
+        if (!(tolerancePoints >= 0)) throw new IllegalArgumentException("--tolerance must be >= 0 points, got " + tolerancePoints);
+        double budget = Double.isNaN(maxDropPoints) ? Double.NaN : maxDropPoints / 100;
+        PruningConfig c;
+        if (fixed()) {
+            double r = mode.fixedRate;
+            if (!(r > 0 && r <= 1)) throw new IllegalArgumentException("--fixed-rate must be in (0, 1], got " + r);
+            c = PruningConfig.fixed(r, targetFlops, budget);
+        } else {
+            if (!(rate > 0 && rate <= 0.5)) throw new IllegalArgumentException("--rate must be in (0, 0.5], got " + rate);
+            c = PruningConfig.adaptive(targetFlops, budget).withRate(rate, 1.5, 0.5, 0.5, tolerancePoints / 100);
+        }
+        return c.withCheckpoints(checkpoints);
+    }
+
+    String modeText() {
+        return fixed() ? "fixed rate " + mode.fixedRate : String.format(java.util.Locale.ROOT, "adaptive (r0 %.3f, x1.5 / x0.5, tolerance %.2f points)", rate, tolerancePoints);
+    }
+}
