@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, CheckPartitionCommand.class, BenchCommand.class,
                 SimulateCommand.class, ScenariosCommand.class, CostCheckCommand.class,
                 BrokerCommand.class, CoordinatorCommand.class, InferCommand.class, NodeCommand.class, GatewayCommand.class, DemoCommand.class,
-                PruneCommand.class})
+                PruneCommand.class,
+                PruneCompareCommand.class,
+                BenchPrunedCommand.class})
 public final class Main {
 
     static {

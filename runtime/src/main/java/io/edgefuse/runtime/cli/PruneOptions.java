@@ -33,17 +33,8 @@ final class PruneOptions {
     @Option(names = "--tolerance", defaultValue = "0.5", description = "Adaptive mode: the validation accuracy one step may lose and still count as good, in points. Default: ${DEFAULT-VALUE}.")
     double tolerancePoints;
 
-    @Option(names = "--threads", description = "TensorFlow threads for evaluation and fine-tuning. Default: all processors.")
-    Integer threads;
-
     boolean fixed() {
         return mode != null && mode.fixedRate != null;
-    }
-
-    int threads() {
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + t);
-        return t;
     }
 
     /** @param targetFlops fraction of FLOPs to remove or NaN; @param maxDropPoints accuracy budget in points or NaN */
