@@ -70,7 +70,7 @@ final class PruneCommand implements Callable<Integer> {
         Criterion crit = Criterion.named(criterion, o.seed);
         if (finetuneEpochs < 0) throw new IllegalArgumentException("--finetune-epochs must be >= 0, got " + finetuneEpochs);
         Model m = ModelArg.load(model, err);
-        PruneData data = PruneData.load(m.input(), o.samplesPerClass, o.validation, o.seed, err);
+        PruneData data = PruneData.load(m.input(), o, err);
         Fine fine = Fine.of(finetuneEpochs, data);
         BatchedEvaluator val = new BatchedEvaluator(data.validation()), test = new BatchedEvaluator(data.test());
         err.printf("pruning %s by %s, %s%n", m.name(), crit.name(), o.modeText());

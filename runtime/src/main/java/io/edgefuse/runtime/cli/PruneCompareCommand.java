@@ -64,7 +64,7 @@ final class PruneCompareCommand implements Callable<Integer> {
         for (String c : criteria) crits.add(Criterion.named(c, o.seed));
         if (finetuneEpochs < 0) throw new IllegalArgumentException("--finetune-epochs must be >= 0, got " + finetuneEpochs);
         Model m = ModelArg.load(model, err);
-        PruneData data = PruneData.load(m.input(), o.samplesPerClass, o.validation, o.seed, err);
+        PruneData data = PruneData.load(m.input(), o, err);
         Fine fine = Fine.of(finetuneEpochs, data);
         BatchedEvaluator val = new BatchedEvaluator(data.validation()), test = new BatchedEvaluator(data.test());
         Model folded = BatchNormFolding.fold(m);

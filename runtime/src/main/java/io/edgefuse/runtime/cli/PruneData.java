@@ -14,12 +14,16 @@ import java.util.List;
  */
 record PruneData(List<Sample> reference, ImageSet validation, ImageSet fineTuning, ImageSet test) {
 
-    static PruneData load(InputSpec spec, int samplesPerClass, int validation, long seed, PrintWriter err) {
+    static PruneData load(InputSpec spec, PruneOptions o, PrintWriter err) {
+        int samplesPerClass = o.samplesPerClass, validation = o.validation;
+        long seed = o.seed;
         if (samplesPerClass < 1) throw new IllegalArgumentException("--samples-per-class must be >= 1, got " + samplesPerClass);
+        if (o.testImages != null && o.testImages < 1) throw new IllegalArgumentException("--test-images must be >= 1, got " + o.testImages);
         FashionMnist data = new FashionMnist();
         err.printf("reading Fashion-MNIST from %s%n", data.directory());
         err.flush();
-        ImageSet train = data.read(FashionMnist.Split.TRAIN), test = data.read(FashionMnist.Split.TEST);
+        ImageSet train = data.read(FashionMnist.Split.TRAIN);
+        ImageSet test = data.read(FashionMnist.Split.TEST, o.testImages == null ? Integer.MAX_VALUE : o.testImages);
         DataSplit split = new DataSplit(train, validation);
         List<Sample> ref = split.referenceSamples(samplesPerClass, seed, spec);
         err.printf("reference: %d samples (%d per class, seed %d, from training images 0..%d); validation: training images %d..%d; test: %d images%n",
