@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
                 PruneCommand.class,
                 KeysCommand.class, PushModelCommand.class, RollbackModelCommand.class, StatusCommand.class, DeployBundleCommand.class,
                 TrainCommand.class,
-                EvaluateCommand.class})
+                EvaluateCommand.class,
+                PruneCompareCommand.class,
+                BenchPrunedCommand.class})
 public final class Main {
 
     static {
