@@ -156,6 +156,11 @@ check_install_args() {
       [ -f "$key" ] || die "--trust '$key': no such file"
       grep -q -- "-----BEGIN PUBLIC KEY-----" "$key" || die "--trust '$key' is not a PEM public key (edgefuse keys generate writes one)"
       [[ "${key##*/}" =~ ^[A-Za-z0-9._-]+$ ]] || die "--trust '$key': the file name may hold only A-Z a-z 0-9 . _ -"
+      # Every key edgefuse keys generate writes is called edgefuse-ota.pub: a second one must not
+      # silently replace the first.
+      if [ -e "$ROOT$TRUSTED_KEYS/${key##*/}" ] && ! cmp -s "$key" "$ROOT$TRUSTED_KEYS/${key##*/}"; then
+        die "--trust '$key': a different key named ${key##*/} is already trusted in $TRUSTED_KEYS; give the new file another name"
+      fi
       TRUSTED_PATHS="${TRUSTED_PATHS:+$TRUSTED_PATHS,}$TRUSTED_KEYS/${key##*/}"
     done
   fi

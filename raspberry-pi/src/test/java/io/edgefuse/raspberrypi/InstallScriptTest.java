@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.edgefuse.allocator.coordinator.CoordinatorProperties;
 import io.edgefuse.node.NodeConfig;
+import io.edgefuse.protocol.ota.KeyFiles;
 import io.edgefuse.raspberrypi.GatewayPackage.Result;
 import java.io.IOException;
 import java.io.Reader;
@@ -45,7 +46,8 @@ class InstallScriptTest {
         Files.createDirectories(root.resolve("usr/local/bin"));
         Files.writeString(root.resolve("usr/local/bin/other"), "#!/bin/sh\n");
         Map<String, String> before = snapshot(root);
-        Path key = publicKeyPem(tmp.resolve("edgefuse-ota.pub"));
+        KeyFiles.generate(tmp.resolve("keys"));
+        Path key = tmp.resolve("keys").resolve(KeyFiles.PUBLIC_FILE);
 
         Result r = install("--root", root.toString(), "--broker", "192.168.1.10:1884", "--mosquitto", "lan", "--trust", key.toString());
         assertEquals(0, r.exit(), r::toString);
@@ -94,7 +96,12 @@ class InstallScriptTest {
         Files.writeString(nodeCfg, "# edited by the operator\n", java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(opt.resolve("lib/edgefuse-old-0.0.1.jar"), "stale");
         Files.writeString(opt.resolve("bundles/edgefuse-node-0.1.0-SNAPSHOT.jar"), "damaged");
-        Path second = publicKeyPem(tmp.resolve("second.pub"));
+        // A rotated key: edgefuse keys generate names every public key edgefuse-ota.pub, so it needs a name of its own.
+        KeyFiles.generate(tmp.resolve("keys2"));
+        Result clash = install("--root", root.toString(), "--trust", tmp.resolve("keys2").resolve(KeyFiles.PUBLIC_FILE).toString());
+        assertEquals(2, clash.exit(), clash::toString);
+        assertTrue(clash.err().contains("a different key named edgefuse-ota.pub is already trusted"), clash::toString);
+        Path second = Files.copy(tmp.resolve("keys2").resolve(KeyFiles.PUBLIC_FILE), tmp.resolve("second.pub"));
         Result upgrade = install("--root", root.toString(), "--broker", "10.9.9.9", "--coordinator", "--models", "resnet18", "--trust", second.toString());
         assertEquals(0, upgrade.exit(), upgrade::toString);
         assertTrue(upgrade.out().contains("kept " + nodeCfg), upgrade::toString);
@@ -264,13 +271,6 @@ class InstallScriptTest {
         }
         assertTrue(seen >= 4, exec);
         assertTrue(exec.contains(" -cp /opt/edgefuse/lib/* io.edgefuse.runtime.cli.Main gateway --conf /etc/edgefuse --dist /opt/edgefuse "), exec);
-    }
-
-    /** An Ed25519 public key as PEM (X.509), the form edgefuse keys generate writes. */
-    private static Path publicKeyPem(Path file) throws Exception {
-        byte[] der = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded();
-        String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der);
-        return Files.writeString(file, "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n");
     }
 
     private static Map<String, String> jarSizes(Path dir) throws IOException {

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgefuse.broker.EmbeddedBroker;
+import io.edgefuse.protocol.ota.KeyFiles;
 import io.edgefuse.raspberrypi.GatewayPackage.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,11 +44,14 @@ class InstalledGatewayTest {
     void theUnitsCommandLineRunsTheInstalledNodeAndSigtermStopsItCleanly() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("root"));
         try (EmbeddedBroker broker = EmbeddedBroker.startOnLoopback()) {
+            String keyId = KeyFiles.generate(tmp.resolve("keys"));
             Result r = GatewayPackage.install("--root", root.toString(), "--broker", "127.0.0.1:" + broker.port(),
-                    "--node-id", "pi-smoke", "--executor", "java", "--no-start");
+                    "--node-id", "pi-smoke", "--executor", "java", "--no-start", "--trust", tmp.resolve("keys").resolve(KeyFiles.PUBLIC_FILE).toString());
             assertEquals(0, r.exit(), r::toString);
+            // The .cfg names the gateway's paths (the trusted key, the OTA staging folder): here they are below root.
             // The java executor's capacity probe takes long and is not what this test is about.
-            Files.writeString(root.resolve("etc/edgefuse/io.edgefuse.node.cfg"), "probe = false\n", StandardOpenOption.APPEND);
+            Path nodeCfg = root.resolve("etc/edgefuse/io.edgefuse.node.cfg");
+            Files.writeString(nodeCfg, below(root, Files.readString(nodeCfg)) + "probe = false\n");
 
             BlockingQueue<JsonNode> status = new LinkedBlockingQueue<>();
             MqttClient watcher = new MqttClient(broker.uri(), "install-test-watcher", new MemoryPersistence());
@@ -66,6 +69,8 @@ class InstalledGatewayTest {
                 JsonNode online = awaitStatus(status, true, 90);
                 assertNotNull(online, () -> "the installed node never came online\n" + read(log));
                 assertEquals("java", online.path("engine").asText(), online::toString);
+                // The key the install copied is one the node can load: over-the-air updates are on.
+                assertTrue(read(log).contains("node pi-smoke: OTA on (1 trusted keys [" + keyId + "], staging " + root.resolve("var/lib/edgefuse/ota") + ")"), read(log));
 
                 gateway.destroy(); // SIGTERM
                 assertTrue(gateway.waitFor(45, TimeUnit.SECONDS), "the gateway did not stop within the unit's TimeoutStopSec");
