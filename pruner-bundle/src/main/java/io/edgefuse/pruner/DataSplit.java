@@ -61,6 +61,16 @@ public final class DataSplit {
         return train.size() - validationStart;
     }
 
+    /** The validation images. */
+    public ImageSet validationSet() {
+        return train.slice(validationStart, train.size());
+    }
+
+    /** The training images outside the validation part (for fine-tuning). */
+    public ImageSet trainingSet() {
+        return train.slice(0, validationStart);
+    }
+
     /** The validation images as samples (preprocessed for {@code spec}). */
     public List<Sample> validation(InputSpec spec) {
         List<Sample> v = new ArrayList<>();

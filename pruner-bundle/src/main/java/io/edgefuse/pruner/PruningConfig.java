@@ -58,14 +58,6 @@ public record PruningConfig(boolean adaptive, double initialRate, double growth,
         return new PruningConfig(false, rate, 1, 1, rate, 0, targetFlopsRemoved, maxAccuracyDrop, List.of(), 500);
     }
 
-    public PruningConfig withCheckpoints(List<Double> points) {
-        return new PruningConfig(adaptive, initialRate, growth, shrink, maxRate, tolerance, targetFlopsRemoved, maxAccuracyDrop, points, maxIterations);
-    }
-
-    public PruningConfig withRate(double r0, double growth, double shrink, double maxRate, double tolerance) {
-        return new PruningConfig(adaptive, r0, growth, shrink, maxRate, tolerance, targetFlopsRemoved, maxAccuracyDrop, checkpoints, maxIterations);
-    }
-
     /** The FLOPs fraction at which the loop ends for lack of a further target: the target, else the last checkpoint, else NaN. */
     double finalFlopsTarget() {
         double t = targetFlopsRemoved;

@@ -7,6 +7,9 @@ import picocli.CommandLine.Option;
 
 /** Options the prune verbs share: data, loop mode and rate. */
 final class PruneOptions {
+    static final double GROWTH = 1.5, SHRINK = 0.5, MAX_RATE = 0.5;
+    static final int MAX_STEPS = 500;
+
     @Option(names = "--samples-per-class", defaultValue = "10", description = "Reference samples per class K, drawn from the training set by --seed. Default: ${DEFAULT-VALUE}.")
     int samplesPerClass;
 
@@ -15,6 +18,9 @@ final class PruneOptions {
 
     @Option(names = "--validation", defaultValue = "5000", description = "How many images at the end of the training set form the validation set the loop decides by. Default: ${DEFAULT-VALUE}.")
     int validation;
+
+    @Option(names = "--test-images", description = "Report test accuracy on the first N test images only (quick looks). Default: all 10000.")
+    Integer testImages;
 
     static final class Mode {
         @Option(names = "--adaptive", description = "Adaptive rate (the default): x1.5 after a step within --tolerance, x0.5 and undo after one that is not.")
@@ -33,17 +39,8 @@ final class PruneOptions {
     @Option(names = "--tolerance", defaultValue = "0.5", description = "Adaptive mode: the validation accuracy one step may lose and still count as good, in points. Default: ${DEFAULT-VALUE}.")
     double tolerancePoints;
 
-    @Option(names = "--threads", description = "TensorFlow threads for evaluation and fine-tuning. Default: all processors.")
-    Integer threads;
-
     boolean fixed() {
         return mode != null && mode.fixedRate != null;
-    }
-
-    int threads() {
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + t);
-        return t;
     }
 
     /** @param targetFlops fraction of FLOPs to remove or NaN; @param maxDropPoints accuracy budget in points or NaN */
@@ -56,16 +53,13 @@ final class PruneOptions {
         }
         if (!(tolerancePoints >= 0)) throw new IllegalArgumentException("--tolerance must be >= 0 points, got " + tolerancePoints);
         double budget = Double.isNaN(maxDropPoints) ? Double.NaN : maxDropPoints / 100;
-        PruningConfig c;
         if (fixed()) {
             double r = mode.fixedRate;
             if (!(r > 0 && r <= 1)) throw new IllegalArgumentException("--fixed-rate must be in (0, 1], got " + r);
-            c = PruningConfig.fixed(r, targetFlops, budget);
-        } else {
-            if (!(rate > 0 && rate <= 0.5)) throw new IllegalArgumentException("--rate must be in (0, 0.5], got " + rate);
-            c = PruningConfig.adaptive(targetFlops, budget).withRate(rate, 1.5, 0.5, 0.5, tolerancePoints / 100);
+            return new PruningConfig(false, r, 1, 1, r, 0, targetFlops, budget, checkpoints, MAX_STEPS);
         }
-        return c.withCheckpoints(checkpoints);
+        if (!(rate > 0 && rate <= MAX_RATE)) throw new IllegalArgumentException("--rate must be in (0, " + MAX_RATE + "], got " + rate);
+        return new PruningConfig(true, rate, GROWTH, SHRINK, MAX_RATE, tolerancePoints / 100, targetFlops, budget, checkpoints, MAX_STEPS);
     }
 
     String modeText() {

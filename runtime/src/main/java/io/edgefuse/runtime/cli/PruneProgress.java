@@ -7,9 +7,10 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /** One line per pruning step on stderr, so a long run shows where it is. */
-final class PruneProgress implements PruningListener {
+class PruneProgress implements PruningListener {
     private final PrintWriter err;
     private final String prefix;
+    private final long start = System.nanoTime();
 
     PruneProgress(PrintWriter err, String prefix) {
         this.err = err;
@@ -18,7 +19,7 @@ final class PruneProgress implements PruningListener {
 
     @Override
     public void phase(String what) {
-        err.printf("%s  %s ...%n", prefix, what);
+        err.printf(Locale.ROOT, "%s  [%6.1f s] %s ...%n", prefix, (System.nanoTime() - start) / 1e9, what);
         err.flush();
     }
 

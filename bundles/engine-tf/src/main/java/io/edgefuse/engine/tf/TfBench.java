@@ -4,6 +4,7 @@ import io.edgefuse.model.Model;
 import io.edgefuse.model.exec.JavaExecutor;
 import io.edgefuse.model.tensor.Tensor;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Whole-model latency of the tile executor against the plain TensorFlow graph (and optionally the Java
@@ -56,6 +57,33 @@ public final class TfBench {
             if (javaMs != null) javaMs[i] = time(() -> java.runWhole(model, input));
         }
         return new Latencies(model.name(), iterations, median(tfMs), median(directMs), javaMs == null ? Double.NaN : median(javaMs), diff);
+    }
+
+    /**
+     * Median whole-model latency (ms) of each model on one tile executor, measured round-robin in one
+     * process (the starting model rotates each round) so that all see the same machine load. Each model
+     * gets a seeded random input of its own input shape.
+     */
+    public static double[] sideBySide(List<Model> models, TfExecutor tf, int warmup, int iterations) {
+        if (iterations < 1 || warmup < 0) throw new IllegalArgumentException("need iterations >= 1 and warmup >= 0");
+        int n = models.size();
+        Tensor[] inputs = new Tensor[n];
+        for (int k = 0; k < n; k++) inputs[k] = Tensor.random(42, 0f, 1f, models.get(k).input().shape().dims());
+        for (int i = 0; i < warmup + 1; i++) {
+            for (int k = 0; k < n; k++) tf.runWhole(models.get(k), inputs[k]);
+        }
+        double[][] ms = new double[n][iterations];
+        for (int i = 0; i < iterations; i++) {
+            for (int j = 0; j < n; j++) {
+                int k = (i + j) % n;
+                Model m = models.get(k);
+                Tensor x = inputs[k];
+                ms[k][i] = time(() -> tf.runWhole(m, x));
+            }
+        }
+        double[] med = new double[n];
+        for (int k = 0; k < n; k++) med[k] = median(ms[k]);
+        return med;
     }
 
     private static double time(Runnable r) {

@@ -32,6 +32,13 @@ public final class ImageSet {
         return c;
     }
 
+    /** Images [from, to) as a set of their own (sharing no arrays with this one); source indices are kept. */
+    public ImageSet slice(int from, int to) {
+        if (from < 0 || to > size() || from > to) throw new IndexOutOfBoundsException("images [" + from + ", " + to + ") of a set of " + size());
+        return new ImageSet(java.util.Arrays.copyOfRange(pixels, from * PIXELS, to * PIXELS), java.util.Arrays.copyOfRange(labels, from, to),
+                java.util.Arrays.copyOfRange(sourceIndex, from, to));
+    }
+
     public int size() {
         return labels.length;
     }

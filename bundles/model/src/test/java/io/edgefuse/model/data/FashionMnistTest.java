@@ -67,6 +67,19 @@ class FashionMnistTest {
     }
 
     @Test
+    void aSliceHoldsTheSameImagesWithTheirSourceIndices() {
+        ImageSet first = new FashionMnist(REAL).read(Split.TRAIN, 6);
+        ImageSet s = first.slice(2, 5);
+        assertEquals(3, s.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(first.label(i + 2), s.label(i));
+            assertEquals(i + 2, s.sourceIndex(i));
+            assertArrayEquals(first.pixels(i + 2), s.pixels(i));
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> first.slice(4, 7));
+    }
+
+    @Test
     void samplesKPerClassDeterministically() {
         FashionMnist fm = new FashionMnist(REAL);
         ImageSet s = fm.perClass(Split.TEST, 3);
