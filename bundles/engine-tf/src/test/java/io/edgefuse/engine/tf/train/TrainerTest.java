@@ -80,6 +80,14 @@ class TrainerTest {
     }
 
     @Test
+    void sgdWithMomentumLearnsToo() {
+        Model start = Trainer.initialise(tinyGraph(), 7);
+        TrainConfig sgd = quick().withOptimizer(TrainConfig.Optimizer.SGD).withLearningRate(0.05);
+        Evaluation before = Trainer.evaluate(start, test), after = Trainer.evaluate(Trainer.train(start, train, sgd, TrainingListener.NONE), test);
+        assertTrue(after.loss() < before.loss() - 0.3 && after.accuracy() > before.accuracy() + 0.2, before + " -> " + after);
+    }
+
+    @Test
     void sameSeedGivesIdenticalWeightsAndAnotherSeedDoesNot() {
         TrainConfig c = quick().withEpochs(1).withAugment(true);
         Model a = Trainer.train(Trainer.initialise(tinyGraph(), 3), train, c, TrainingListener.NONE);
