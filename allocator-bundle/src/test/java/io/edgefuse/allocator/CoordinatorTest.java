@@ -44,6 +44,8 @@ class CoordinatorTest {
     private final JavaExecutor java = new JavaExecutor();
     private final List<ExecutorService> pools = new ArrayList<>();
     private Coordinator coordinator;
+    /** Long enough that a loaded 2-core CI machine does not mistake a slow tile for a dead node. */
+    private static final int TILE_TIMEOUT_MS = 2_000;
 
     /** Workers in this JVM; a worker in {@code dead} swallows its tasks, one in {@code busy} answers busy once per task. */
     private final class Workers implements TaskTransport {
@@ -125,7 +127,7 @@ class CoordinatorTest {
         Model m = TestModels.smallVggWithWeights();
         Workers w = new Workers(m);
         Membership ms = membership(m, "a", "b", "c");
-        coordinator = new Coordinator(CoordinatorConfig.defaults().withTimeouts(30_000, 300), ms, w);
+        coordinator = new Coordinator(CoordinatorConfig.defaults().withTimeouts(30_000, TILE_TIMEOUT_MS), ms, w);
         Tensor in = Tensor.random(3, -1, 1, 96, 96, 3);
         Tensor mono = java.runWhole(m, in);
         w.dead.add("b");

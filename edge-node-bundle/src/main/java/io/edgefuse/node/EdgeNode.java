@@ -5,7 +5,17 @@ import io.edgefuse.model.exec.CapacityProbe.Capacity;
 import io.edgefuse.model.exec.Executor;
 import io.edgefuse.node.internal.NodeVerticle;
 import io.edgefuse.node.internal.StatusMessages;
+import io.edgefuse.node.internal.ModelInstaller;
 import io.edgefuse.node.internal.TaskRunner;
+import io.edgefuse.protocol.ota.Manifest;
+import io.edgefuse.protocol.ota.OtaException;
+import io.edgefuse.protocol.ota.OtaInbox;
+import io.edgefuse.protocol.ota.OtaTopics;
+import io.edgefuse.protocol.ota.TrustedKeys;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.Supplier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -40,10 +50,16 @@ public final class EdgeNode implements AutoCloseable {
     private final Vertx vertx;
     private final NodeVerticle verticle;
     private final String deploymentId;
+    private final OtaInbox ota;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** What the node runs inside, when it is an OSGi bundle: the bundles to report and how to install one. */
+    public record Host(Supplier<Map<String, String>> bundles, OtaInbox.Installer bundleInstaller) {
+        public static final Host PLAIN_JVM = new Host(Map::of, null);
+    }
+
     private EdgeNode(NodeConfig config, Executor executor, ModelStore store, Capacity capacity, TaskRunner runner,
-                     Vertx vertx, NodeVerticle verticle, String deploymentId) {
+                     Vertx vertx, NodeVerticle verticle, String deploymentId, OtaInbox ota) {
         this.config = config;
         this.executor = executor;
         this.store = store;
@@ -52,6 +68,7 @@ public final class EdgeNode implements AutoCloseable {
         this.vertx = vertx;
         this.verticle = verticle;
         this.deploymentId = deploymentId;
+        this.ota = ota;
     }
 
     /**
@@ -60,17 +77,44 @@ public final class EdgeNode implements AutoCloseable {
      * connection itself is made, and remade, in the background.
      */
     public static EdgeNode start(NodeConfig config, Executor executor, ModelStore store) {
+        return start(config, executor, store, Host.PLAIN_JVM);
+    }
+
+    /**
+     * As {@link #start(NodeConfig, Executor, ModelStore)}, inside a host that reports its bundles and,
+     * when it can, installs bundles sent over the air. With {@code ota.trusted.keys} set the node also
+     * takes models (and bundles, if the host installs them) over the air.
+     */
+    public static EdgeNode start(NodeConfig config, Executor executor, ModelStore store, Host host) {
+        TrustedKeys keys;
+        try {
+            keys = config.ota().enabled() ? TrustedKeys.load(config.ota().trustedKeys().stream().map(Path::of).toList()) : TrustedKeys.none();
+        } catch (OtaException e) {
+            throw new IllegalArgumentException("node config: 'ota.trusted.keys': " + e.getMessage(), e);
+        }
         Capacity capacity = config.probe() ? CapacityProbe.measure(executor) : NOMINAL_CAPACITY;
         if (config.probe()) LOG.info("node {}: {} executor capacity {}", config.nodeId(), executor.name(), capacity);
         TaskRunner runner = new TaskRunner(config.nodeId(), executor, store, config.workers(), config.queueCapacity());
-        StatusMessages messages = new StatusMessages(executor.name(), capacity, config.probe(), store);
+        StatusMessages messages = new StatusMessages(executor.name(), capacity, config.probe(), store, host.bundles());
         // One event loop is all a node's MQTT traffic needs; compute runs on the task pool, not here.
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
         NodeVerticle verticle = new NodeVerticle(config, runner, messages, store);
+        OtaInbox ota = null;
+        if (config.ota().enabled()) {
+            Map<Manifest.Kind, OtaInbox.Installer> installers = new HashMap<>();
+            installers.put(Manifest.Kind.MODEL, new ModelInstaller(store, executor));
+            if (host.bundleInstaller() != null) installers.put(Manifest.Kind.BUNDLE, host.bundleInstaller());
+            // A chunk plus the MQTT header must fit the node's message limit.
+            ota = new OtaInbox(new OtaInbox.Settings(config.nodeId(), keys, config.ota().staging(config.nodeId()), config.ota().stallTimeoutMs(),
+                    config.maxMessageBytes() - 4096), new OtaTopics(config.topicRoot()), verticle, installers);
+            verticle.ota(ota);
+            LOG.info("node {}: OTA on ({} trusted keys {}, staging {})", config.nodeId(), keys.ids().size(), keys.ids(), config.ota().staging(config.nodeId()));
+        }
         try {
             String id = await(vertx.deployVerticle(verticle), START_TIMEOUT_S);
-            return new EdgeNode(config, executor, store, capacity, runner, vertx, verticle, id);
+            return new EdgeNode(config, executor, store, capacity, runner, vertx, verticle, id, ota);
         } catch (RuntimeException e) {
+            if (ota != null) ota.close();
             runner.close();
             await(vertx.close(), STOP_TIMEOUT_S);
             throw e;
@@ -98,6 +142,16 @@ public final class EdgeNode implements AutoCloseable {
         return executor.name();
     }
 
+    /** Reports an OTA outcome that was decided while no node was running (a bundle update across a restart). */
+    public void report(io.edgefuse.protocol.ota.OtaReport r) {
+        verticle.report(r);
+    }
+
+    /** Re-publishes the retained status, e.g. after the host's bundles changed. */
+    public void statusChanged() {
+        verticle.statusChanged();
+    }
+
     /** Whether the node is subscribed to its tasks and has announced itself online. */
     public boolean online() {
         return verticle.online();
@@ -107,6 +161,7 @@ public final class EdgeNode implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
+        if (ota != null) ota.close();
         try {
             await(vertx.undeploy(deploymentId), STOP_TIMEOUT_S);
         } catch (RuntimeException e) {

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The models a node holds, keyed by (name, version) where version is {@link Model#version()} (SHA-256 of
  * the model's files). Several versions of one model may be loaded at once, so a hot swap never breaks
- * tasks of a plan made for the old version. Thread-safe; listeners hear about every change.
+ * tasks of a plan made for the old version. Per name, one version is <em>active</em> (the one new plans
+ * should use; the first loaded until {@link #activate} says otherwise) and one may be <em>previous</em>
+ * (kept loaded for tasks in flight and for {@link #rollback}). Thread-safe; listeners hear about every change.
  */
 public final class ModelStore {
     /** A model as the protocol names it. */
@@ -26,6 +28,8 @@ public final class ModelStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
     private final Map<ModelRef, Model> models = new ConcurrentHashMap<>();
+    private final Map<String, String> active = new ConcurrentHashMap<>();
+    private final Map<String, String> previous = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -51,15 +55,69 @@ public final class ModelStore {
 
     /** Adds (or replaces the identical) model under its name and version. */
     public Model add(Model m) {
-        Model before = models.put(new ModelRef(m.name(), m.version()), m);
+        Model before;
+        synchronized (this) {
+            before = models.put(new ModelRef(m.name(), m.version()), m);
+            active.putIfAbsent(m.name(), m.version());
+        }
         if (before == null) fire();
         return m;
     }
 
     public boolean remove(String name, String version) {
-        boolean removed = models.remove(new ModelRef(name, version)) != null;
+        boolean removed;
+        synchronized (this) {
+            removed = models.remove(new ModelRef(name, version)) != null;
+            previous.remove(name, version);
+            if (active.remove(name, version)) {
+                String p = previous.remove(name);
+                if (p != null) active.put(name, p);
+            }
+        }
         if (removed) fire();
         return removed;
+    }
+
+    /**
+     * Makes a loaded version the active one of its name: the version active until now becomes
+     * previous (still loaded, so its tasks in flight finish), and any older version is unloaded.
+     */
+    public void activate(String name, String version) {
+        synchronized (this) {
+            get(name, version);
+            String was = active.put(name, version);
+            if (was != null && !was.equals(version)) previous.put(name, was);
+            String prev = previous.get(name);
+            if (version.equals(prev)) previous.remove(name);
+            models.keySet().removeIf(r -> r.name().equals(name) && !r.version().equals(version) && !r.version().equals(previous.get(name)));
+        }
+        fire();
+    }
+
+    /** Swaps the active and the previous version of a name; returns the version now active. */
+    public String rollback(String name) {
+        String to;
+        synchronized (this) {
+            String p = previous.get(name);
+            if (p == null) throw new ModelException("no previous version of '" + name + "' to roll back to" + (active.containsKey(name) ? " (active: " + active.get(name) + ")" : ""));
+            String was = active.put(name, p);
+            previous.put(name, was);
+            to = p;
+        }
+        fire();
+        return to;
+    }
+
+    public Optional<String> active(String name) {
+        return Optional.ofNullable(active.get(name));
+    }
+
+    public Optional<String> previous(String name) {
+        return Optional.ofNullable(previous.get(name));
+    }
+
+    public boolean isActive(ModelRef r) {
+        return r.version().equals(active.get(r.name()));
     }
 
     public Optional<Model> find(String name, String version) {

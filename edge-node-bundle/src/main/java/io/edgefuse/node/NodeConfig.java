@@ -26,6 +26,9 @@ import java.util.Set;
  * max.message.bytes      int      67108864       largest MQTT message accepted (64 MiB; must not exceed the broker's max packet size)
  * models                 string   (none)         comma-separated zoo names or model folders loaded at start
  * probe                  boolean  true           run the capacity micro-benchmark at start (about a second on tf)
+ * ota.trusted.keys       string   (none)         comma-separated Ed25519 public key files (PEM); OTA is off without one
+ * ota.staging.dir        string   ~/.cache/edgefuse/ota/{node.id}   where artifacts are staged and installed models kept
+ * ota.stall.timeout.ms   long     30000          a transfer with no new chunk for this long is rejected as truncated
  * </pre>
  *
  * Values may be strings (as in .cfg files) or typed (Integer, Long, Boolean, String[] for models).
@@ -33,7 +36,38 @@ import java.util.Set;
  */
 public record NodeConfig(String nodeId, String brokerHost, int brokerPort, String topicRoot, String executor,
                          int threads, int workers, int queueCapacity, long heartbeatIntervalMs, int maxMessageBytes,
-                         List<String> models, boolean probe) {
+                         List<String> models, boolean probe, Ota ota) {
+
+    /** Over-the-air updates: the keys trusted, where artifacts are staged, when a transfer counts as stalled. */
+    public record Ota(List<String> trustedKeys, String stagingDir, long stallTimeoutMs) {
+        public static final long DEFAULT_STALL_MS = 30_000;
+
+        public Ota {
+            trustedKeys = List.copyOf(trustedKeys == null ? List.of() : trustedKeys);
+            if (stallTimeoutMs < 100 || stallTimeoutMs > 3_600_000) throw bad("ota.stall.timeout.ms", stallTimeoutMs, "must be 100..3600000");
+        }
+
+        public static Ota off() {
+            return new Ota(List.of(), null, DEFAULT_STALL_MS);
+        }
+
+        public boolean enabled() {
+            return !trustedKeys.isEmpty();
+        }
+
+        /** The staging folder: configured, or ~/.cache/edgefuse/ota/{node}. */
+        public java.nio.file.Path staging(String nodeId) {
+            if (stagingDir != null && !stagingDir.isBlank()) return java.nio.file.Path.of(stagingDir);
+            return java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "edgefuse", "ota", nodeId);
+        }
+    }
+
+    /** Without OTA (the form before over-the-air updates existed). */
+    public NodeConfig(String nodeId, String brokerHost, int brokerPort, String topicRoot, String executor, int threads, int workers,
+                      int queueCapacity, long heartbeatIntervalMs, int maxMessageBytes, List<String> models, boolean probe) {
+        this(nodeId, brokerHost, brokerPort, topicRoot, executor, threads, workers, queueCapacity, heartbeatIntervalMs, maxMessageBytes,
+                models, probe, Ota.off());
+    }
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 1883;
@@ -60,6 +94,7 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         if (heartbeatIntervalMs < 50 || heartbeatIntervalMs > 600_000) throw bad("heartbeat.interval.ms", heartbeatIntervalMs, "must be 50..600000");
         if (maxMessageBytes < 1024) throw bad("max.message.bytes", maxMessageBytes, "must be >= 1024");
         models = List.copyOf(models == null ? List.of() : models);
+        if (ota == null) ota = Ota.off();
     }
 
     public static Builder builder(String nodeId) {
@@ -86,6 +121,9 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         if (p.containsKey("max.message.bytes")) b.maxMessageBytes(integer(p, "max.message.bytes"));
         if (p.containsKey("models")) b.models(list(p.get("models")));
         if (p.containsKey("probe")) b.probe(bool(p, "probe"));
+        if (p.containsKey("ota.trusted.keys")) b.trustedKeys(list(p.get("ota.trusted.keys")));
+        if (p.containsKey("ota.staging.dir")) b.otaStagingDir(string(p, "ota.staging.dir"));
+        if (p.containsKey("ota.stall.timeout.ms")) b.otaStallTimeoutMs(longValue(p, "ota.stall.timeout.ms"));
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -157,6 +195,9 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private List<String> models = List.of();
         private boolean probe = true;
+        private List<String> trustedKeys = List.of();
+        private String otaStagingDir;
+        private long otaStallTimeoutMs = Ota.DEFAULT_STALL_MS;
 
         private Builder(String nodeId) {
             this.nodeId = nodeId;
@@ -173,10 +214,13 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
         public Builder models(List<String> v) { models = v; return this; }
         public Builder probe(boolean v) { probe = v; return this; }
+        public Builder trustedKeys(List<String> v) { trustedKeys = v; return this; }
+        public Builder otaStagingDir(String v) { otaStagingDir = v; return this; }
+        public Builder otaStallTimeoutMs(long v) { otaStallTimeoutMs = v; return this; }
 
         public NodeConfig build() {
             return new NodeConfig(nodeId, brokerHost, brokerPort, topicRoot, executor, threads, workers, queueCapacity,
-                    heartbeatIntervalMs, maxMessageBytes, models, probe);
+                    heartbeatIntervalMs, maxMessageBytes, models, probe, new Ota(trustedKeys, otaStagingDir, otaStallTimeoutMs));
         }
     }
 }

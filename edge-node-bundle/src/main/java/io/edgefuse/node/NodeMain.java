@@ -13,6 +13,11 @@ public final class NodeMain {
      * when one cannot be loaded), and starts the node.
      */
     public static EdgeNode start(NodeConfig config) {
+        return start(config, EdgeNode.Host.PLAIN_JVM);
+    }
+
+    /** As {@link #start(NodeConfig)}, inside a host (an OSGi framework) that reports and may install bundles. */
+    public static EdgeNode start(NodeConfig config, EdgeNode.Host host) {
         Executor executor = executor(config);
         try {
             ModelStore store = new ModelStore();
@@ -23,7 +28,7 @@ public final class NodeMain {
                     throw new IllegalArgumentException("node " + config.nodeId() + ": cannot load model '" + m + "': " + e.getMessage(), e);
                 }
             }
-            return EdgeNode.start(config, executor, store);
+            return EdgeNode.start(config, executor, store, host);
         } catch (RuntimeException e) {
             executor.close();
             throw e;

@@ -110,7 +110,7 @@ class EdgeNodeMqttTest {
         for (String k : List.of("conv", "depthwise", "pool", "dense", "elementwise")) assertTrue(gflops.getDouble(k) > 0, k);
         assertTrue(s.getJsonObject("capacity").getDouble("layerOverheadMs") >= 0);
         assertEquals(false, s.getJsonObject("capacity").getBoolean("measured"), "probe was off");
-        assertEquals(new JsonArray().add(new JsonObject().put("name", "tiny").put("version", model.version())), s.getJsonArray("models"));
+        assertEquals(new JsonArray().add(new JsonObject().put("name", "tiny").put("version", model.version()).put("active", true)), s.getJsonArray("models"));
     }
 
     @Test

@@ -55,4 +55,27 @@ class ModelStoreTest {
         Expect.modelError("not a model folder and not a zoo model", () -> s.load("no-such-model"));
         assertTrue(s.list().isEmpty());
     }
+
+    @Test
+    void activatingKeepsThePreviousVersionForTasksInFlightAndRollback() {
+        Model a = TestModels.tiny(1), b = TestModels.tiny(2), c = TestModels.tiny(3);
+        ModelStore s = new ModelStore();
+        s.add(a);
+        assertEquals(a.version(), s.active("tiny").orElseThrow(), "the first version loaded is active");
+        s.add(b);
+        assertEquals(a.version(), s.active("tiny").orElseThrow(), "loading is not activating");
+        s.activate("tiny", b.version());
+        assertEquals(b.version(), s.active("tiny").orElseThrow());
+        assertEquals(a.version(), s.previous("tiny").orElseThrow());
+        assertTrue(s.find("tiny", a.version()).isPresent(), "the previous version stays loaded");
+        s.add(c);
+        s.activate("tiny", c.version());
+        assertTrue(s.find("tiny", a.version()).isEmpty(), "older than previous is unloaded");
+        assertEquals(2, s.list().size());
+        assertEquals(b.version(), s.rollback("tiny"));
+        assertEquals(b.version(), s.active("tiny").orElseThrow());
+        assertEquals(c.version(), s.previous("tiny").orElseThrow());
+        assertTrue(s.isActive(new ModelRef("tiny", b.version())));
+        Expect.modelError("no previous version of 'other'", () -> s.rollback("other"));
+    }
 }

@@ -35,6 +35,7 @@ public final class ClassPathExports {
             "org.tensorflow.TensorFlow",                    // tensorflow-core-api
             "org.tensorflow.internal.c_api.global.tensorflow", // tensorflow-core-native (JNI bindings, protos)
             "org.tensorflow.ndarray.NdArray",               // ndarray
+            "org.tensorflow.framework.optimizers.Optimizer", // tensorflow-framework (the trainer's optimizers)
             "org.bytedeco.javacpp.Loader",                  // JavaCPP: loads and owns the native library
             "com.google.protobuf.Message",                  // protobuf: TF's org.tensorflow.proto classes extend it
             "org.slf4j.Logger");                            // bundles log through the launcher's Logback

@@ -32,6 +32,7 @@ public final class FelixLauncher implements AutoCloseable {
     private final LauncherConfig config;
     private final List<String> frameworkErrors = Collections.synchronizedList(new ArrayList<>());
     private Felix framework;
+    private BundleDeployer deployer;
 
     public FelixLauncher(LauncherConfig config) {
         this.config = config;
@@ -57,6 +58,7 @@ public final class FelixLauncher implements AutoCloseable {
         BundleInstaller installer = new BundleInstaller(ctx);
         List<Bundle> bundles = installer.installAll(BundleInstaller.collect(config.bundleDirs(), config.bundleJars()));
         felix.start();
+        deployer = new BundleDeployer(ctx).register();
         installer.resolveAndStart(bundles);
 
         StartReport report = awaitSettled(installer.problems(), System.nanoTime() + config.startTimeout().toNanos());
@@ -79,6 +81,8 @@ public final class FelixLauncher implements AutoCloseable {
     /** Stops every bundle and the framework; true once the framework has fully stopped within the timeout. */
     public synchronized boolean stop(Duration timeout) throws BundleException, InterruptedException {
         if (framework == null) return true;
+        if (deployer != null) deployer.close();
+        deployer = null;
         framework.stop();
         FrameworkEvent e = framework.waitForStop(Math.max(1, timeout.toMillis()));
         boolean stopped = e.getType() != FrameworkEvent.WAIT_TIMEDOUT;

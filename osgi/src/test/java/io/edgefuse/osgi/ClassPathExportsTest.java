@@ -33,6 +33,7 @@ class ClassPathExportsTest {
                 "org.tensorflow.internal.c_api;version=\"1.1.0\"",
                 "org.tensorflow.ndarray;version=\"1.0.0\"",
                 "org.tensorflow.ndarray.buffer;version=\"1.0.0\"",
+                "org.tensorflow.framework.optimizers;version=\"1.1.0\"",
                 "org.bytedeco.javacpp;version=\"1.5.11\"",
                 "org.slf4j;version=\"2.0.16\"",
                 "org.slf4j.event;version=\"2.0.16\"",
@@ -43,7 +44,7 @@ class ClassPathExportsTest {
         assertTrue(clauses.stream().anyMatch(c -> c.startsWith("com.google.protobuf;version=")), header);
         assertFalse(header.contains("META-INF"), header);
         assertFalse(header.contains("io.edgefuse"), "bundles must not leak onto the system bundle: " + header);
-        assertEquals(6, libs.size(), "one library per anchor: " + libs.stream().map(ClassPathExports.Library::location).toList());
+        assertEquals(7, libs.size(), "one library per anchor: " + libs.stream().map(ClassPathExports.Library::location).toList());
     }
 
     @Test

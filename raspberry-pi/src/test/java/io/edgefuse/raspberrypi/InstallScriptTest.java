@@ -45,13 +45,14 @@ class InstallScriptTest {
         Files.createDirectories(root.resolve("usr/local/bin"));
         Files.writeString(root.resolve("usr/local/bin/other"), "#!/bin/sh\n");
         Map<String, String> before = snapshot(root);
+        Path key = publicKeyPem(tmp.resolve("edgefuse-ota.pub"));
 
-        Result r = install("--root", root.toString(), "--broker", "192.168.1.10:1884", "--mosquitto", "lan");
+        Result r = install("--root", root.toString(), "--broker", "192.168.1.10:1884", "--mosquitto", "lan", "--trust", key.toString());
         assertEquals(0, r.exit(), r::toString);
         for (String skipped : List.of("apt-get update -q", "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless",
                 "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q mosquitto",
                 "useradd --system --user-group --home-dir /var/lib/edgefuse --no-create-home --shell /usr/sbin/nologin",
-                "chown -R edgefuse:edgefuse /var/lib/edgefuse /var/cache/edgefuse", "systemctl daemon-reload",
+                "chown -R edgefuse:edgefuse /var/lib/edgefuse /var/cache/edgefuse", "chown -R root:edgefuse /etc/edgefuse", "systemctl daemon-reload",
                 "systemctl enable edgefuse.service", "systemctl restart edgefuse.service", "systemctl restart mosquitto.service")) {
             assertTrue(r.out().contains("skipped (--root): " + skipped), () -> "not announced as skipped: " + skipped + "\n" + r);
         }
@@ -79,9 +80,11 @@ class InstallScriptTest {
         assertEquals("192.168.1.10", parsed.brokerHost());
         assertEquals(1884, parsed.brokerPort());
         assertEquals("tf", parsed.executor());
-        for (String dirKey : List.of("models.dir", "trusted.keys.dir", "deploy.dir")) {
-            assertTrue(Files.isDirectory(root.resolve(node.get(dirKey).substring(1))), dirKey + " = " + node.get(dirKey) + " was not created");
-        }
+        assertEquals("/var/lib/edgefuse/ota", node.get("ota.staging.dir"));
+        assertTrue(Files.isDirectory(root.resolve("var/lib/edgefuse/ota")), "ota.staging.dir was not created");
+        assertTrue(Files.isDirectory(root.resolve("var/lib/edgefuse/models")));
+        assertEquals("/etc/edgefuse/trusted-keys/edgefuse-ota.pub", node.get("ota.trusted.keys"));
+        assertEquals(-1, Files.mismatch(key, root.resolve("etc/edgefuse/trusted-keys/edgefuse-ota.pub")), "the trusted key was not copied");
         assertTrue(Files.isRegularFile(etc.resolve("io.edgefuse.node.cfg.example")));
         assertFalse(Files.exists(etc.resolve("io.edgefuse.coordinator.cfg")), "no coordinator unless --coordinator");
         assertTrue(Files.readString(root.resolve("etc/default/edgefuse")).contains("EDGEFUSE_JAVA_OPTS="));
@@ -90,14 +93,25 @@ class InstallScriptTest {
         // Upgrade: the operator's configuration stays, old jars go, new options apply to new files only.
         Files.writeString(nodeCfg, "# edited by the operator\n", java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(opt.resolve("lib/edgefuse-old-0.0.1.jar"), "stale");
-        Result upgrade = install("--root", root.toString(), "--broker", "10.9.9.9", "--coordinator", "--models", "resnet18");
+        Files.writeString(opt.resolve("bundles/edgefuse-node-0.1.0-SNAPSHOT.jar"), "damaged");
+        Path second = publicKeyPem(tmp.resolve("second.pub"));
+        Result upgrade = install("--root", root.toString(), "--broker", "10.9.9.9", "--coordinator", "--models", "resnet18", "--trust", second.toString());
         assertEquals(0, upgrade.exit(), upgrade::toString);
         assertTrue(upgrade.out().contains("kept " + nodeCfg), upgrade::toString);
         assertTrue(Files.readString(nodeCfg).endsWith("# edited by the operator\n"));
+        assertTrue(upgrade.err().contains("/etc/edgefuse/io.edgefuse.node.cfg is kept as it is: list the keys in its ota.trusted.keys"), upgrade::toString);
+        assertTrue(Files.isRegularFile(etc.resolve("trusted-keys/second.pub")));
         assertFalse(Files.exists(opt.resolve("lib/edgefuse-old-0.0.1.jar")), "a jar the new package does not have must go");
+        for (String dir : List.of("lib", "bundles", "interactive")) {
+            assertEquals(jarSizes(GatewayPackage.file("dist/" + dir)), jarSizes(opt.resolve(dir)), dir + " differs from the package's after the upgrade");
+        }
+        // Only what changed is written again (the SD card of a Pi wears out).
+        assertTrue(upgrade.out().contains(opt.resolve("bundles") + ": 1 jars written, "), upgrade::toString);
+        assertTrue(upgrade.out().contains(opt.resolve("lib") + ": 0 jars written, "), upgrade::toString);
         CoordinatorProperties coordinator = CoordinatorProperties.fromMap(cfg(etc.resolve("io.edgefuse.coordinator.cfg")));
         assertEquals("10.9.9.9", coordinator.brokerHost());
         assertEquals(1883, coordinator.brokerPort());
+        assertEquals("/etc/edgefuse/trusted-keys/second.pub", cfg(etc.resolve("io.edgefuse.coordinator.cfg")).get("ota.trusted.keys"));
 
         // Uninstall: the dry run changes nothing; the installed uninstall.sh removes everything the two runs made.
         Map<String, String> installed = snapshot(root);
@@ -151,29 +165,40 @@ class InstallScriptTest {
             assertTrue(r.out().contains(planned), () -> "missing from the plan: " + planned + "\n" + r);
         }
         assertEquals(!GatewayPackage.TF_CLASSIFIER.equals("linux-arm64"), r.err().contains("no linux-arm64 TensorFlow native jar"), r::toString);
+        // The .cfg files are 640: the service user reads them through the group, given after they are written.
+        int cfg = r.out().indexOf("would write " + root + "/etc/edgefuse/io.edgefuse.node.cfg:");
+        int chown = r.out().indexOf("would run: chown -R root:edgefuse /etc/edgefuse\n");
+        assertTrue(cfg >= 0 && chown > cfg, r::toString);
 
-        Result here = install("--root", root.toString(), "--dry-run");
+        Result here = install("--root", root.toString(), "--dry-run", "--mosquitto", "production");
+        assertEquals(0, here.exit(), here::toString);
         String arch = System.getProperty("os.arch");
         if (!arch.equals("aarch64")) {
             assertTrue(here.out().contains("(not arm64: a real install would be refused)"), here::toString);
         }
+        // The production broker needs files only the operator can make: Mosquitto is left alone until they exist.
+        assertTrue(here.err().contains("Mosquitto is configured but not restarted: create /etc/mosquitto/ca_certificates/edgefuse-ca.crt"), here::toString);
+        assertTrue(here.out().contains("would install " + root + "/etc/mosquitto/edgefuse.acl"), here::toString);
+        assertFalse(here.out().contains("restart mosquitto.service"), here::toString);
         assertEquals(Map.of(), snapshot(root));
     }
 
     @Test
     void badOptionsAreRefusedWithAMessageNamingThem() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("root"));
-        Map<List<String>, String> cases = Map.of(
-                List.of("--broker", "gw:0"), "--broker 'gw:0': the port must be 1..65535",
-                List.of("--broker", "a b"), "--broker 'a b': the host must be a name or IPv4 address",
-                List.of("--node-id", "pi/1"), "--node-id 'pi/1' is not valid",
-                List.of("--executor", "gpu"), "--executor 'gpu' is not valid: use tf or java",
-                List.of("--mosquitto", "cloud"), "--mosquitto 'cloud' is not valid: use dev, lan or production",
-                List.of("--coordinator"), "--coordinator needs --models",
-                List.of("--models", "a, b"), "--models 'a, b': no spaces",
-                List.of("--dist", tmp.resolve("nothing").toString()), "no distribution in",
-                List.of("--frobnicate"), "unknown option '--frobnicate'");
-        for (var c : cases.entrySet()) {
+        List<Map.Entry<List<String>, String>> cases = List.of(
+                Map.entry(List.of("--broker", "gw:0"), "--broker 'gw:0': the port must be 1..65535"),
+                Map.entry(List.of("--broker", "a b"), "--broker 'a b': the host must be a name or IPv4 address"),
+                Map.entry(List.of("--node-id", "pi/1"), "--node-id 'pi/1' is not valid"),
+                Map.entry(List.of("--executor", "gpu"), "--executor 'gpu' is not valid: use tf or java"),
+                Map.entry(List.of("--mosquitto", "cloud"), "--mosquitto 'cloud' is not valid: use dev, lan or production"),
+                Map.entry(List.of("--coordinator"), "--coordinator needs --models"),
+                Map.entry(List.of("--models", "a, b"), "--models 'a, b': no spaces"),
+                Map.entry(List.of("--trust", tmp.resolve("absent.pub").toString()), "absent.pub': no such file"),
+                Map.entry(List.of("--trust", GatewayPackage.file("systemd/edgefuse.service").toString()), "is not a PEM public key"),
+                Map.entry(List.of("--dist", tmp.resolve("nothing").toString()), "no distribution in"),
+                Map.entry(List.of("--frobnicate"), "unknown option '--frobnicate'"));
+        for (var c : cases) {
             List<String> args = new java.util.ArrayList<>(List.of("--root", root.toString()));
             args.addAll(c.getKey());
             Result r = install(args.toArray(String[]::new));
@@ -215,8 +240,13 @@ class InstallScriptTest {
         assertTrue(Double.parseDouble(m.group(1)) <= 3.5, "exposure " + m.group(1) + " (was 3.2): a hardening option went missing\n" + report);
 
         String text = Files.readString(unit);
+        // The score moves little for one option (removing ProtectSystem= takes it from 3.2 to 3.4), so the
+        // hardening is also checked line by line.
         for (String line : List.of("User=edgefuse", "Restart=on-failure", "StandardOutput=journal", "SuccessExitStatus=143",
-                "RestartPreventExitStatus=2", "WantedBy=multi-user.target")) {
+                "RestartPreventExitStatus=2", "WantedBy=multi-user.target", "NoNewPrivileges=yes", "CapabilityBoundingSet=",
+                "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "PrivateDevices=yes", "ProtectKernelTunables=yes",
+                "ProtectKernelModules=yes", "ProtectControlGroups=yes", "RestrictNamespaces=yes", "RestrictSUIDSGID=yes",
+                "LockPersonality=yes", "SystemCallArchitectures=native", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK")) {
             assertTrue(text.lines().anyMatch(line::equals), "missing: " + line);
         }
         assertFalse(text.lines().anyMatch(l -> l.startsWith("MemoryDenyWriteExecute=")), "the JVM's JIT needs W+X memory");
@@ -234,6 +264,13 @@ class InstallScriptTest {
         }
         assertTrue(seen >= 4, exec);
         assertTrue(exec.contains(" -cp /opt/edgefuse/lib/* io.edgefuse.runtime.cli.Main gateway --conf /etc/edgefuse --dist /opt/edgefuse "), exec);
+    }
+
+    /** An Ed25519 public key as PEM (X.509), the form edgefuse keys generate writes. */
+    private static Path publicKeyPem(Path file) throws Exception {
+        byte[] der = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded();
+        String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der);
+        return Files.writeString(file, "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n");
     }
 
     private static Map<String, String> jarSizes(Path dir) throws IOException {

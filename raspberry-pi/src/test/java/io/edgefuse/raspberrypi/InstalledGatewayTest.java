@@ -60,7 +60,7 @@ class InstalledGatewayTest {
             Path log = tmp.resolve("gateway.log");
             ProcessBuilder pb = new ProcessBuilder(unitCommand(root)).directory(root.resolve("var/lib/edgefuse").toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+            pb.environment().putAll(unitEnvironment(root));
             Process gateway = pb.start();
             try {
                 JsonNode online = awaitStatus(status, true, 90);
@@ -101,12 +101,26 @@ class InstalledGatewayTest {
                 if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
                 continue;
             }
-            for (String tree : INSTALLED_TREES) token = token.replace(tree, root + tree);
-            cmd.add(token);
+            cmd.add(below(root, token));
         }
         if (!Files.isExecutable(Path.of(cmd.get(0)))) cmd.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
         assertTrue(Set.copyOf(cmd).contains("gateway"), cmd::toString);
         return cmd;
+    }
+
+    /** Environment= lines of the installed unit, paths of the layout moved below root. */
+    private static Map<String, String> unitEnvironment(Path root) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>();
+        Matcher m = Pattern.compile("^Environment=\"?([A-Z_]+)=(.*?)\"?$", Pattern.MULTILINE)
+                .matcher(Files.readString(root.resolve("etc/systemd/system/edgefuse.service")));
+        while (m.find()) env.put(m.group(1), below(root, m.group(2)));
+        assertTrue(env.containsKey("TF_CPP_MIN_LOG_LEVEL"), env::toString);
+        return env;
+    }
+
+    private static String below(Path root, String value) {
+        for (String tree : INSTALLED_TREES) value = value.replace(tree, root + tree);
+        return value;
     }
 
     private static String lastValue(String text, Pattern p) {

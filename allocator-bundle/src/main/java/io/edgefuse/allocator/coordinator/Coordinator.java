@@ -137,7 +137,12 @@ public final class Coordinator implements AutoCloseable {
             LOG.warn("dropped a malformed result frame: {}", e.getMessage());
             return;
         }
-        loop.execute(() -> handle(r));
+        try {
+            loop.execute(() -> handle(r));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Results still on the wire when the coordinator shuts down have nobody left to answer.
+            LOG.debug("dropped result {} of request {}: coordinator closed", r.task(), r.request());
+        }
     }
 
     /** The plan the next request for this model will use (planning it now if needed). */

@@ -25,6 +25,8 @@ import java.util.function.Function;
  * planner             edgefuse       edgefuse, aofl, ftp, layerwise or single
  * link                eth1g          link profile assumed for nodes until measured (wifi20, ..., eth1g)
  * max.request.bytes   16777216       larger requests are answered payload_too_large
+ * ota.trusted.keys    (none)         public key files (PEM) new model versions must be signed with; none: no OTA
+ * ota.staging.dir     ~/.cache/edgefuse/ota/coordinator   where received model versions are kept
  * </pre>
  *
  * Values are checked before anything connects, and a bad one names its key, as the node's config does.
@@ -41,6 +43,8 @@ public final class CoordinatorProperties {
     private final String planner;
     private final String link;
     private final long maxRequestBytes;
+    private final List<String> trustedKeys;
+    private final String stagingDir;
 
     private CoordinatorProperties(Map<String, ?> p) {
         brokerHost = string(p, "broker.host", DEFAULT_HOST);
@@ -50,6 +54,8 @@ public final class CoordinatorProperties {
         link = string(p, "link", "eth1g");
         maxRequestBytes = number(p, "max.request.bytes", DEFAULT_MAX_REQUEST_BYTES, 1, Long.MAX_VALUE);
         models = list(p.get("models"));
+        trustedKeys = list(p.get("ota.trusted.keys"));
+        stagingDir = p.get("ota.staging.dir") == null ? null : string(p, "ota.staging.dir", null);
         if (models.isEmpty()) throw new IllegalArgumentException("coordinator config: 'models' is required (zoo names or model folders)");
         check("topic.root", topicRoot, () -> new Topics(topicRoot));
         check("planner", planner, () -> Planners.get(planner));
@@ -77,7 +83,16 @@ public final class CoordinatorProperties {
             served.put(model.name(), model);
         }
         MqttCoordinator.Settings d = MqttCoordinator.Settings.of(brokerHost, brokerPort, served);
-        return new MqttCoordinator.Settings(brokerHost, brokerPort, topicRoot, served, maxRequestBytes, d.maxInFlight(), d.topK(), d.heartbeatTimeoutMs());
+        return new MqttCoordinator.Settings(brokerHost, brokerPort, topicRoot, served, maxRequestBytes, d.maxInFlight(), d.topK(), d.heartbeatTimeoutMs(),
+                ota(trustedKeys, stagingDir));
+    }
+
+    /** The coordinator's OTA settings from key files and a staging folder (default ~/.cache/edgefuse/ota/coordinator). */
+    public static MqttCoordinator.Ota ota(List<String> trustedKeys, String stagingDir) {
+        if (trustedKeys.isEmpty()) return MqttCoordinator.Ota.OFF;
+        java.nio.file.Path staging = stagingDir != null ? java.nio.file.Path.of(stagingDir)
+                : java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "edgefuse", "ota", "coordinator");
+        return new MqttCoordinator.Ota(trustedKeys.stream().map(java.nio.file.Path::of).toList(), staging, 30_000);
     }
 
     public CoordinatorConfig config() {

@@ -51,10 +51,10 @@ public final class Membership {
         Map<String, Double> g = new LinkedHashMap<>();
         status.path("capacity").path("gflops").fields().forEachRemaining(e -> g.put(e.getKey(), e.getValue().asDouble()));
         NodeInfo info = new NodeInfo(node, true, status.path("engine").asText("?"), g, status.path("capacity").path("layerOverheadMs").asDouble(0.1),
-                status.path("memoryBytes").asLong(1L << 30), models(status.path("models")), 0, now);
+                status.path("memoryBytes").asLong(1L << 30), models(status.path("models"), false), models(status.path("models"), true), 0, now);
         taskOverheadMs.put(node, status.path("capacity").path("taskOverheadMs").asDouble(1.0));
         nodes.put(node, info);
-        if (before == null || !before.online() || !before.models().equals(info.models())) {
+        if (before == null || !before.online() || !before.models().equals(info.models()) || !before.active().equals(info.active())) {
             epoch.incrementAndGet();
             LOG.info("node {} online: engine {}, conv {} GFLOP/s, models {}", node, info.engine(), g.get("conv"), info.models());
         }
@@ -63,10 +63,11 @@ public final class Membership {
     public void onHeartbeat(String node, JsonNode hb, long now) {
         NodeInfo n = nodes.get(node);
         if (n == null || !n.online()) return;
-        Set<String> loaded = hb.has("models") ? models(hb.path("models")) : null;
-        NodeInfo updated = n.seen(now, hb.path("queueDepth").asInt(0), loaded);
+        Set<String> loaded = hb.has("models") ? models(hb.path("models"), false) : null;
+        Set<String> active = hb.has("models") ? models(hb.path("models"), true) : null;
+        NodeInfo updated = n.seen(now, hb.path("queueDepth").asInt(0), loaded, active);
         nodes.put(node, updated);
-        if (!updated.models().equals(n.models())) epoch.incrementAndGet();
+        if (!updated.models().equals(n.models()) || !updated.active().equals(n.active())) epoch.incrementAndGet();
     }
 
     /** Marks nodes silent for longer than the timeout as lost; call periodically. */
@@ -130,9 +131,18 @@ public final class Membership {
         return m;
     }
 
-    private static Set<String> models(JsonNode arr) {
+    /**
+     * "name@version" of every model in a status or heartbeat list; onlyActive: those flagged active. A
+     * node that flags none (older nodes) has every loaded version active.
+     */
+    private static Set<String> models(JsonNode arr, boolean onlyActive) {
         Set<String> s = new HashSet<>();
-        for (JsonNode m : arr) s.add(m.path("name").asText() + "@" + m.path("version").asText());
+        boolean flagged = false;
+        for (JsonNode m : arr) flagged |= m.has("active");
+        for (JsonNode m : arr) {
+            if (onlyActive && flagged && !m.path("active").asBoolean(false)) continue;
+            s.add(m.path("name").asText() + "@" + m.path("version").asText());
+        }
         return s;
     }
 }

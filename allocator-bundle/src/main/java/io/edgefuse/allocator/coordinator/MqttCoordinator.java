@@ -18,6 +18,16 @@ import io.edgefuse.protocol.ErrorCode;
 import io.edgefuse.protocol.ProtocolException;
 import io.edgefuse.protocol.RequestDecoder;
 import io.edgefuse.protocol.Topics;
+import io.edgefuse.protocol.ota.Manifest;
+import io.edgefuse.protocol.ota.ModelArchive;
+import io.edgefuse.protocol.ota.OtaException;
+import io.edgefuse.protocol.ota.OtaInbox;
+import io.edgefuse.protocol.ota.OtaReport;
+import io.edgefuse.protocol.ota.OtaTopics;
+import io.edgefuse.protocol.ota.TrustedKeys;
+import io.edgefuse.model.io.ModelFormat;
+import java.nio.file.Path;
+import java.util.List;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -43,11 +53,32 @@ public final class MqttCoordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttCoordinator.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Where and how: broker, topic root, models served (name -> model), request limits. */
+    /**
+     * Where and how: broker, topic root, models served at start (name -> model), request limits, and
+     * the keys new model versions must be signed with (none: the coordinator takes no model over the air).
+     */
     public record Settings(String brokerHost, int brokerPort, String topicRoot, Map<String, Model> models, long maxRequestBytes,
-                           int maxInFlight, int topK, long heartbeatTimeoutMs) {
+                           int maxInFlight, int topK, long heartbeatTimeoutMs, Ota ota) {
+        public Settings(String brokerHost, int brokerPort, String topicRoot, Map<String, Model> models, long maxRequestBytes,
+                        int maxInFlight, int topK, long heartbeatTimeoutMs) {
+            this(brokerHost, brokerPort, topicRoot, models, maxRequestBytes, maxInFlight, topK, heartbeatTimeoutMs, Ota.OFF);
+        }
+
         public static Settings of(String host, int port, Map<String, Model> models) {
             return new Settings(host, port, Topics.DEFAULT_ROOT, models, 16L << 20, 256, 5, 3500);
+        }
+
+        public Settings withOta(Ota o) {
+            return new Settings(brokerHost, brokerPort, topicRoot, models, maxRequestBytes, maxInFlight, topK, heartbeatTimeoutMs, o);
+        }
+    }
+
+    /** Trusted public key files and the staging folder for model versions received over the air. */
+    public record Ota(List<Path> trustedKeys, Path staging, long stallTimeoutMs) {
+        public static final Ota OFF = new Ota(List.of(), null, 30_000);
+
+        public boolean enabled() {
+            return !trustedKeys.isEmpty();
         }
     }
 
@@ -59,12 +90,15 @@ public final class MqttCoordinator implements AutoCloseable {
     private final ExecutorService decoders;
     private final RequestDecoder decoder;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final ModelVersions versions;
+    private final OtaInbox ota;
 
     public MqttCoordinator(Settings settings, CoordinatorConfig config) {
         this.settings = settings;
         this.topics = new Topics(settings.topicRoot());
         this.membership = new Membership(settings.heartbeatTimeoutMs());
         this.decoder = new RequestDecoder(settings.maxRequestBytes());
+        this.versions = new ModelVersions(settings.models());
         this.client = MqttClient.builder().useMqttVersion5().identifier("edgefuse-coordinator-" + UUID.randomUUID().toString().substring(0, 8))
                 .serverHost(settings.brokerHost()).serverPort(settings.brokerPort()).automaticReconnectWithDefaultConfig().buildAsync();
         this.coordinator = new Coordinator(config, membership, (node, frame) ->
@@ -75,6 +109,59 @@ public final class MqttCoordinator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.ota = settings.ota().enabled() ? new OtaInbox(new OtaInbox.Settings("coordinator", TrustedKeys.load(settings.ota().trustedKeys()),
+                settings.ota().staging(), settings.ota().stallTimeoutMs(), Manifest.MAX_CHUNK), new OtaTopics(settings.topicRoot()), otaLink(),
+                Map.of(Manifest.Kind.MODEL, new VersionInstaller())) : null;
+    }
+
+    /** New model versions join {@link ModelVersions}; the nodes decide, by activating them, when they are used. */
+    private final class VersionInstaller implements OtaInbox.Installer {
+        @Override
+        public boolean installed(Manifest m) {
+            return versions.has(m.name(), m.version());
+        }
+
+        @Override
+        public void install(Manifest m, Path artifact, OtaInbox.Progress progress) {
+            Path folder = ModelArchive.unpack(artifact, artifact.resolveSibling("model"));
+            Model model;
+            try {
+                model = ModelFormat.read(folder);
+            } catch (RuntimeException e) {
+                throw new OtaException("model does not validate: " + e.getMessage());
+            }
+            if (!model.name().equals(m.name()) || !model.version().equals(m.version())) {
+                throw new OtaException("model files are " + model.name() + "@" + model.version() + ", the manifest says " + m.name() + "@" + m.version());
+            }
+            versions.add(model);
+            progress.report(OtaReport.State.STAGED, "coordinator holds it; used once every node serving " + m.name() + " has it active");
+        }
+
+        @Override
+        public String rollback(String name) {
+            // The nodes roll back; the coordinator follows what they have active.
+            return versions.current(name).map(Model::version).orElse("none");
+        }
+    }
+
+    private OtaInbox.Link otaLink() {
+        return new OtaInbox.Link() {
+            @Override
+            public void subscribe(String filter) {
+                client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE)
+                        .callback(p -> ota.onMessage(p.getTopic().toString(), p.getPayloadAsBytes())).send();
+            }
+
+            @Override
+            public void unsubscribe(String filter) {
+                client.unsubscribeWith().topicFilter(filter).send();
+            }
+
+            @Override
+            public void report(OtaReport r) {
+                LOG.info("coordinator OTA: {}", r);
+            }
+        };
     }
 
     public MqttCoordinator start() {
@@ -83,6 +170,7 @@ public final class MqttCoordinator implements AutoCloseable {
         subscribe(topics.allHeartbeats(), p -> membership.onHeartbeat(topics.nodeOf(p.getTopic().toString()), json(p), System.currentTimeMillis()));
         subscribe(topics.allResults(), p -> coordinator.onResult(p.getPayloadAsBytes()));
         subscribe(topics.allInfer(), p -> decoders.execute(() -> request(p)));
+        if (ota != null) for (String f : ota.subscriptions()) subscribe(f, p -> ota.onMessage(p.getTopic().toString(), p.getPayloadAsBytes()));
         LOG.info("coordinator connected to {}:{}, serving {}", settings.brokerHost(), settings.brokerPort(), settings.models().keySet());
         return this;
     }
@@ -93,6 +181,11 @@ public final class MqttCoordinator implements AutoCloseable {
 
     public Membership membership() {
         return membership;
+    }
+
+    /** The model versions this coordinator can plan with, and the one in use. */
+    public ModelVersions versions() {
+        return versions;
     }
 
     private void subscribe(String filter, java.util.function.Consumer<Mqtt5Publish> handler) {
@@ -130,8 +223,8 @@ public final class MqttCoordinator implements AutoCloseable {
         }
         try {
             if (parts.length > 2) throw new ProtocolException(ErrorCode.BAD_REQUEST, "request topic must be infer/{model} or infer/{model}/{requestId}");
-            Model m = settings.models().get(model);
-            if (m == null) throw new ProtocolException(ErrorCode.UNKNOWN_MODEL, "no model '" + model + "' (served: " + String.join(", ", settings.models().keySet()) + ")");
+            Model m = versions.serving(model, membership.online()).orElse(null);
+            if (m == null) throw new ProtocolException(ErrorCode.UNKNOWN_MODEL, "no model '" + model + "' (served: " + String.join(", ", versions.names()) + ")");
             Tensor input = decoder.decode(p.getPayloadAsBytes(), m.input());
             coordinator.infer(reply.requestId(), m, input).whenComplete((o, e) -> {
                 inFlight.decrementAndGet();
@@ -201,6 +294,7 @@ public final class MqttCoordinator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (ota != null) ota.close();
         coordinator.close();
         decoders.shutdownNow();
         try {

@@ -3,6 +3,10 @@ package io.edgefuse.node.internal;
 import io.edgefuse.node.ModelStore;
 import io.edgefuse.node.NodeConfig;
 import io.edgefuse.protocol.Topics;
+import io.edgefuse.protocol.ota.OtaInbox;
+import io.edgefuse.protocol.ota.OtaReport;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * coordinator that sees "online" can send tasks at once. Each connection attempt gets a fresh client;
  * a lost connection is retried with exponential backoff until the verticle is undeployed.
  */
-public final class NodeVerticle extends VerticleBase {
+public final class NodeVerticle extends VerticleBase implements OtaInbox.Link {
     private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
     static final long MIN_BACKOFF_MS = 200, MAX_BACKOFF_MS = 10_000;
     /** Broker considers us gone after 1.5x this without traffic; heartbeats keep it busy anyway. */
@@ -41,6 +45,8 @@ public final class NodeVerticle extends VerticleBase {
     private long lastBeatNanos;
     private long lastBusyNanos;
     private volatile boolean online;
+    private volatile OtaInbox ota;
+    private int taskSubscriptionId = -1;
 
     public NodeVerticle(NodeConfig cfg, TaskRunner runner, StatusMessages messages, ModelStore store) {
         this.cfg = cfg;
@@ -51,6 +57,11 @@ public final class NodeVerticle extends VerticleBase {
         store.onChange(() -> {
             if (context != null) context.runOnContext(v -> publishStatus());
         });
+    }
+
+    /** Over-the-air updates for this node (set before deployment; null: OTA off). */
+    public void ota(OtaInbox inbox) {
+        this.ota = inbox;
     }
 
     /** True between the task subscription's acknowledgement and the loss or close of the connection. */
@@ -102,7 +113,13 @@ public final class NodeVerticle extends VerticleBase {
                     connected = true;
                     backoffMs = MIN_BACKOFF_MS;
                     LOG.info("node {}: connected to {}:{}", cfg.nodeId(), cfg.brokerHost(), cfg.brokerPort());
-                    c.subscribe(topics.nodeTasks(cfg.nodeId()), MqttQoS.AT_LEAST_ONCE.value())
+                    // Tasks and OTA topics in one SUBSCRIBE: its acknowledgement is what makes the node online.
+                    Map<String, Integer> filters = new LinkedHashMap<>();
+                    filters.put(topics.nodeTasks(cfg.nodeId()), MqttQoS.AT_LEAST_ONCE.value());
+                    OtaInbox inbox = ota;
+                    if (inbox != null) for (String f : inbox.subscriptions()) filters.put(f, MqttQoS.AT_LEAST_ONCE.value());
+                    c.subscribe(filters)
+                            .onSuccess(id -> taskSubscriptionId = id)
                             .onFailure(e -> LOG.warn("node {}: subscribe failed: {}", cfg.nodeId(), e.toString()));
                 })
                 .onFailure(e -> lost(c, "connect to " + cfg.brokerHost() + ":" + cfg.brokerPort() + " failed: " + e.getMessage()));
@@ -110,6 +127,7 @@ public final class NodeVerticle extends VerticleBase {
 
     private void onSubscribed(MqttClient c, MqttSubAckMessage ack) {
         if (c != client || stopping) return;
+        if (online || ack.messageId() != taskSubscriptionId) return; // an OTA chunk subscription
         if (ack.grantedQoSLevels().isEmpty() || ack.grantedQoSLevels().get(0) > 2) {
             LOG.error("node {}: the broker refused the subscription to {}; reconnecting", cfg.nodeId(), topics.nodeTasks(cfg.nodeId()));
             c.disconnect();
@@ -117,6 +135,8 @@ public final class NodeVerticle extends VerticleBase {
         }
         online = true;
         publishStatus();
+        OtaInbox inbox = ota;
+        if (inbox != null) inbox.onConnected();
     }
 
     private void lost(MqttClient c, String why) {
@@ -132,6 +152,11 @@ public final class NodeVerticle extends VerticleBase {
     }
 
     private void onMessage(MqttPublishMessage msg) {
+        OtaInbox inbox = ota;
+        if (inbox != null && inbox.handles(msg.topicName())) {
+            inbox.onMessage(msg.topicName(), msg.payload().getBytes());
+            return;
+        }
         if (!msg.topicName().equals(topics.nodeTasks(cfg.nodeId()))) return;
         byte[] payload = msg.payload().getBytes();
         runner.submit(payload).whenComplete((result, e) -> {
@@ -147,6 +172,41 @@ public final class NodeVerticle extends VerticleBase {
         }
         c.publish(topics.nodeResults(cfg.nodeId()), Buffer.buffer(frame), MqttQoS.AT_LEAST_ONCE, false, false)
                 .onFailure(e -> LOG.warn("node {}: publishing a result failed: {}", cfg.nodeId(), e.toString()));
+    }
+
+    @Override
+    public void subscribe(String filter) {
+        onLoop(() -> {
+            if (client != null && connected) client.subscribe(filter, MqttQoS.AT_LEAST_ONCE.value());
+        });
+    }
+
+    @Override
+    public void unsubscribe(String filter) {
+        onLoop(() -> {
+            if (client != null && connected) client.unsubscribe(filter);
+        });
+    }
+
+    @Override
+    public void report(OtaReport r) {
+        byte[] payload = r.toJson();
+        onLoop(() -> {
+            if (client == null || !connected) {
+                LOG.info("node {}: OTA report not sent (offline): {}", cfg.nodeId(), r);
+                return;
+            }
+            client.publish(topics.nodeOta(cfg.nodeId()), Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false);
+        });
+    }
+
+    /** Re-publishes the retained status (e.g. when the bundles installed changed). */
+    public void statusChanged() {
+        onLoop(this::publishStatus);
+    }
+
+    private void onLoop(Runnable r) {
+        if (context != null) context.runOnContext(v -> r.run());
     }
 
     private void publishStatus() {

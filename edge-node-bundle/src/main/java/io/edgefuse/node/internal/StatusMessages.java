@@ -22,9 +22,16 @@ public final class StatusMessages {
     private final Capacity capacity;
     private final boolean measured;
     private final ModelStore store;
+    private final java.util.function.Supplier<Map<String, String>> bundles;
     private final AtomicLong seq = new AtomicLong();
 
     public StatusMessages(String engine, Capacity capacity, boolean measured, ModelStore store) {
+        this(engine, capacity, measured, store, Map::of);
+    }
+
+    /** bundles: symbolic name -> version of the bundles around the node (empty outside OSGi). */
+    public StatusMessages(String engine, Capacity capacity, boolean measured, ModelStore store, java.util.function.Supplier<Map<String, String>> bundles) {
+        this.bundles = bundles;
         this.engine = engine;
         this.capacity = capacity;
         this.measured = measured;
@@ -41,7 +48,9 @@ public final class StatusMessages {
                 .put("arch", System.getProperty("os.arch"))
                 .put("cores", Runtime.getRuntime().availableProcessors())
                 .put("memoryBytes", physicalMemoryBytes())
+                .put("pid", ProcessHandle.current().pid())
                 .put("models", models())
+                .put("bundles", bundles())
                 .put("capacity", new JsonObject().put("gflops", gflops).put("layerOverheadMs", capacity.layerOverheadMs()).put("taskOverheadMs", capacity.taskOverheadMs()).put("measured", measured))
                 .put("ts", System.currentTimeMillis());
         return s.toBuffer();
@@ -55,13 +64,24 @@ public final class StatusMessages {
                 .put("throughputGflops", stats.throughputGflops())
                 .put("freeMemoryBytes", freeHeapBytes())
                 .put("models", models())
+                .put("bundles", bundles())
                 .put("ts", System.currentTimeMillis())
                 .toBuffer();
     }
 
+    private JsonArray bundles() {
+        JsonArray a = new JsonArray();
+        try {
+            new java.util.TreeMap<>(bundles.get()).forEach((n, v) -> a.add(new JsonObject().put("name", n).put("version", v)));
+        } catch (RuntimeException e) {
+            // the framework is shutting down under us: report none rather than fail the status
+        }
+        return a;
+    }
+
     private JsonArray models() {
         JsonArray a = new JsonArray();
-        for (ModelStore.ModelRef r : store.list()) a.add(new JsonObject().put("name", r.name()).put("version", r.version()));
+        for (ModelStore.ModelRef r : store.list()) a.add(new JsonObject().put("name", r.name()).put("version", r.version()).put("active", store.isActive(r)));
         return a;
     }
 

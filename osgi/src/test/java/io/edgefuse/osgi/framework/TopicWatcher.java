@@ -54,6 +54,10 @@ final class TopicWatcher implements AutoCloseable {
         client.publish(topic, payload, 1, false);
     }
 
+    void publishRetained(String topic, byte[] payload) throws Exception {
+        client.publish(topic, payload, 1, true);
+    }
+
     /** The next message on this topic that matches, skipping others; null after the timeout. */
     Msg next(String topic, Predicate<Msg> wanted, long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);

@@ -39,6 +39,12 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--max-request-bytes", defaultValue = "16777216", description = "Larger requests get a payload_too_large answer. Default: ${DEFAULT-VALUE}.")
     long maxRequestBytes;
 
+    @Option(names = "--trust", split = ",", description = "Public key files whose signed model versions this coordinator takes over the air (it plans with one once every node serving the model has it active). None: no OTA.")
+    List<String> trust = List.of();
+
+    @Option(names = "--ota-staging", description = "Folder for model versions received over the air. Default: ~/.cache/edgefuse/ota/coordinator.")
+    String otaStaging;
+
     @Override
     public Integer call() throws InterruptedException {
         Planners.get(planner);
@@ -48,7 +54,8 @@ final class CoordinatorCommand implements Callable<Integer> {
             Model model = ModelArg.load(m, spec.commandLine().getErr());
             served.put(model.name(), model);
         }
-        MqttCoordinator.Settings s = new MqttCoordinator.Settings(b.host(), b.port(), root, served, maxRequestBytes, 256, 5, 3500);
+        MqttCoordinator.Settings s = new MqttCoordinator.Settings(b.host(), b.port(), root, served, maxRequestBytes, 256, 5, 3500)
+                .withOta(io.edgefuse.allocator.coordinator.CoordinatorProperties.ota(trust, otaStaging));
         CoordinatorConfig cfg = CoordinatorConfig.defaults().withPlanner(planner).withLink(Profiles.link(link));
         MqttCoordinator c = new MqttCoordinator(s, cfg).start();
         CountDownLatch stopped = new CountDownLatch(1);

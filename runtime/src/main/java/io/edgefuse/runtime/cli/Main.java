@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
                 SimulateCommand.class, ScenariosCommand.class, CostCheckCommand.class,
                 BrokerCommand.class, CoordinatorCommand.class, InferCommand.class, NodeCommand.class, GatewayCommand.class, DemoCommand.class,
                 PruneCommand.class,
+                KeysCommand.class, PushModelCommand.class, RollbackModelCommand.class, StatusCommand.class, DeployBundleCommand.class,
+                TrainCommand.class,
+                EvaluateCommand.class,
                 PruneCompareCommand.class,
                 BenchPrunedCommand.class})
 public final class Main {

@@ -45,11 +45,21 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--no-probe", description = "Skip the start-up micro-benchmark (report nominal capacity).")
     boolean noProbe;
 
+    @Option(names = "--trust", split = ",", description = "Public key files (PEM, from `edgefuse keys generate`) whose signed models and bundles this node accepts over the air. None: OTA off.")
+    List<String> trust = List.of();
+
+    @Option(names = "--ota-staging", description = "Folder for OTA transfers and installed models. Default: ~/.cache/edgefuse/ota/<id>.")
+    String otaStaging;
+
+    @Option(names = "--ota-stall-ms", defaultValue = "30000", description = "A transfer with no new chunk for this long is rejected as truncated. Default: ${DEFAULT-VALUE}.")
+    long otaStallMs;
+
     @Override
     public Integer call() throws InterruptedException {
         BrokerAddress b = BrokerAddress.parse(broker);
         NodeConfig cfg = NodeConfig.builder(id).brokerHost(b.host()).brokerPort(b.port()).topicRoot(root).executor(executor)
-                .threads(threads).workers(workers).queueCapacity(queue).models(models).probe(!noProbe).build();
+                .threads(threads).workers(workers).queueCapacity(queue).models(models).probe(!noProbe)
+                .trustedKeys(trust).otaStagingDir(otaStaging).otaStallTimeoutMs(otaStallMs).build();
         EdgeNode node = NodeMain.start(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -22,7 +22,18 @@ public final class LocalCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
 
     /** How each node process runs. */
-    public record NodeSpec(List<String> models, String executor, int threads, int workers, int queue, boolean probe) {}
+    public record NodeSpec(List<String> models, String executor, int threads, int workers, int queue, boolean probe, List<String> extraArgs) {
+        public NodeSpec(List<String> models, String executor, int threads, int workers, int queue, boolean probe) {
+            this(models, executor, threads, workers, queue, probe, List.of());
+        }
+
+        /** The same nodes with more `edgefuse node` options (e.g. --trust KEY); "{id}" in them becomes the node's id. */
+        public NodeSpec withArgs(String... args) {
+            List<String> l = new ArrayList<>(extraArgs);
+            l.addAll(List.of(args));
+            return new NodeSpec(models, executor, threads, workers, queue, probe, l);
+        }
+    }
 
     private final EmbeddedBroker broker;
     private final String brokerHost;
@@ -102,6 +113,7 @@ public final class LocalCluster implements AutoCloseable {
                 "--executor", spec.executor(), "--threads", String.valueOf(spec.threads()), "--workers", String.valueOf(spec.workers()),
                 "--queue", String.valueOf(spec.queue())));
         if (!spec.probe()) cmd.add("--no-probe");
+        for (String a : spec.extraArgs()) cmd.add(a.replace("{id}", id));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logDir.resolve(id + ".log").toFile());
         pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
         try {

@@ -24,9 +24,14 @@ final class E2eModel {
     private E2eModel() {}
 
     static Model build() {
+        return build(42);
+    }
+
+    /** The same graph with weights from another seed: a new version of the same model. */
+    static Model build(long seed) {
         List<Node> n = new ArrayList<>();
         Map<String, Tensor> w = new LinkedHashMap<>();
-        SplittableRandom r = new SplittableRandom(42);
+        SplittableRandom r = new SplittableRandom(seed);
         conv(n, w, r, "c1", "input", 3, 3, 1, 16);
         n.add(Node.of("r1", new Op.Relu(), "c1"));
         conv(n, w, r, "c2", "r1", 3, 16, 2, 32);

@@ -55,6 +55,29 @@ class ZooTest {
     }
 
     /**
+     * The Fashion-MNIST nets, counted by hand. VGG: convs 9*(1*32 + 32*32 + 32*64 + 64*64 + 64*128 + 128*128)
+     * = 285,984 weights, 4 x 448 batch-norm entries, dense 1152*10 + 10; MACs 28*28*9*(32 + 32*32) +
+     * 14*14*9*(32*64 + 64*64) + 7*7*9*(64*128 + 128*128) + 11,520. ResNet: stem 28*28*9*32, then at 14x14
+     * 2 x 9*32*32, at 7x7 9*(32*64 + 64*64) + 32*64, at 4x4 9*(64*128 + 128*128) + 64*128, dense 128*10.
+     */
+    @ParameterizedTest
+    @CsvSource({"fmnist-vgg, 29138688, 299306, 3", "fmnist-resnet, 10319616, 309418, 1"})
+    void fashionMnistNetsHaveTheirHandCountedSize(String name, long macs, long params, int pools) {
+        Model m = Zoo.generate(name);
+        assertEquals(Shape.map(28, 28, 1), m.input().shape());
+        assertEquals(Shape.vector(10), m.outputShape());
+        assertEquals(io.edgefuse.model.data.FashionMnist.CLASSES, m.labels());
+        assertEquals(macs, m.totalCost().macs());
+        assertEquals(params, m.parameterCount());
+        assertEquals(pools, m.nodes().stream().filter(n -> n.op() instanceof Op.MaxPool).count());
+        Tensor x = Tensor.random(3, -1, 2, 28, 28, 1);
+        float[] p = new JavaExecutor().runWhole(m, x).data();
+        double sum = 0;
+        for (float v : p) sum += v;
+        assertEquals(1, sum, 1e-5);
+    }
+
+    /**
      * YOLOv2 is darknet's cfg/yolov2.cfg (COCO, 425 output channels). Darknet prints 2 * MACs per conv
      * layer as "BFLOPs"; the per-layer lines below are from its log for this cfg at 416 (e.g.
      * pjreddie/darknet issue #689), and darknet's YOLO page lists 62.94 Bn FLOPs for the same cfg at
