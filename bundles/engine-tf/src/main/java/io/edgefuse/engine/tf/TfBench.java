@@ -86,6 +86,40 @@ public final class TfBench {
         return med;
     }
 
+    /**
+     * Median latency (ms) of one batch of {@code batch} seeded random inputs per model, plain batched graphs,
+     * round-robin in one process like {@link #sideBySide}.
+     */
+    public static double[] batchedSideBySide(List<Model> models, int batch, int threads, int warmup, int iterations) {
+        if (iterations < 1 || warmup < 0 || batch < 1) throw new IllegalArgumentException("need iterations >= 1, warmup >= 0 and batch >= 1");
+        int n = models.size();
+        BatchedTfModel[] g = new BatchedTfModel[n];
+        float[][] x = new float[n][];
+        try {
+            for (int k = 0; k < n; k++) {
+                g[k] = new BatchedTfModel(models.get(k), threads);
+                x[k] = Tensor.random(42, 0f, 1f, batch * (int) models.get(k).input().shape().size()).data();
+            }
+            for (int i = 0; i < warmup + 1; i++) {
+                for (int k = 0; k < n; k++) g[k].run(x[k], batch);
+            }
+            double[][] ms = new double[n][iterations];
+            for (int i = 0; i < iterations; i++) {
+                for (int j = 0; j < n; j++) {
+                    int k = (i + j) % n;
+                    BatchedTfModel m = g[k];
+                    float[] in = x[k];
+                    ms[k][i] = time(() -> m.run(in, batch));
+                }
+            }
+            double[] med = new double[n];
+            for (int k = 0; k < n; k++) med[k] = median(ms[k]);
+            return med;
+        } finally {
+            for (BatchedTfModel b : g) if (b != null) b.close();
+        }
+    }
+
     private static double time(Runnable r) {
         long t0 = System.nanoTime();
         r.run();
