@@ -26,6 +26,9 @@ import java.util.Set;
  * max.message.bytes      int      67108864       largest MQTT message accepted (64 MiB; must not exceed the broker's max packet size)
  * models                 string   (none)         comma-separated zoo names or model folders loaded at start
  * probe                  boolean  true           run the capacity micro-benchmark at start (about a second on tf)
+ * graph.cache            int      64             tf: compiled tile graphs kept open (LRU); each holds its layers' weights natively
+ * probe.reference        string   (none)         a JSON file {gflops{conv, ...}, layerOverheadMs}: probe conv only (a few seconds) and scale the other classes from it
+ * hold.until             string   (none)         a file path: after loading models, wait until it exists before probing and connecting
  * </pre>
  *
  * Values may be strings (as in .cfg files) or typed (Integer, Long, Boolean, String[] for models).
@@ -33,7 +36,7 @@ import java.util.Set;
  */
 public record NodeConfig(String nodeId, String brokerHost, int brokerPort, String topicRoot, String executor,
                          int threads, int workers, int queueCapacity, long heartbeatIntervalMs, int maxMessageBytes,
-                         List<String> models, boolean probe) {
+                         List<String> models, boolean probe, int graphCache, String holdUntil, String probeReference) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 1883;
@@ -59,6 +62,9 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         if (queueCapacity < 1) throw bad("queue.capacity", queueCapacity, "must be >= 1");
         if (heartbeatIntervalMs < 50 || heartbeatIntervalMs > 600_000) throw bad("heartbeat.interval.ms", heartbeatIntervalMs, "must be 50..600000");
         if (maxMessageBytes < 1024) throw bad("max.message.bytes", maxMessageBytes, "must be >= 1024");
+        if (graphCache < 1) throw bad("graph.cache", graphCache, "must be >= 1");
+        if (holdUntil != null && holdUntil.isBlank()) holdUntil = null;
+        if (probeReference != null && probeReference.isBlank()) probeReference = null;
         models = List.copyOf(models == null ? List.of() : models);
     }
 
@@ -86,6 +92,9 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         if (p.containsKey("max.message.bytes")) b.maxMessageBytes(integer(p, "max.message.bytes"));
         if (p.containsKey("models")) b.models(list(p.get("models")));
         if (p.containsKey("probe")) b.probe(bool(p, "probe"));
+        if (p.containsKey("graph.cache")) b.graphCache(integer(p, "graph.cache"));
+        if (p.containsKey("hold.until")) b.holdUntil(string(p, "hold.until"));
+        if (p.containsKey("probe.reference")) b.probeReference(string(p, "probe.reference"));
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -157,6 +166,9 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
         private List<String> models = List.of();
         private boolean probe = true;
+        private int graphCache = 64;
+        private String holdUntil;
+        private String probeReference;
 
         private Builder(String nodeId) {
             this.nodeId = nodeId;
@@ -173,10 +185,13 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
         public Builder models(List<String> v) { models = v; return this; }
         public Builder probe(boolean v) { probe = v; return this; }
+        public Builder graphCache(int v) { graphCache = v; return this; }
+        public Builder holdUntil(String v) { holdUntil = v; return this; }
+        public Builder probeReference(String v) { probeReference = v; return this; }
 
         public NodeConfig build() {
             return new NodeConfig(nodeId, brokerHost, brokerPort, topicRoot, executor, threads, workers, queueCapacity,
-                    heartbeatIntervalMs, maxMessageBytes, models, probe);
+                    heartbeatIntervalMs, maxMessageBytes, models, probe, graphCache, holdUntil, probeReference);
         }
     }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Parallel CNN inference across an edge cluster: models, partitioning checks and benchmarks.",
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, CheckPartitionCommand.class, BenchCommand.class,
                 SimulateCommand.class, ScenariosCommand.class, CostCheckCommand.class,
-                BrokerCommand.class, CoordinatorCommand.class, InferCommand.class, NodeCommand.class, GatewayCommand.class, DemoCommand.class})
+                BrokerCommand.class, CoordinatorCommand.class, InferCommand.class, NodeCommand.class, GatewayCommand.class, DemoCommand.class,
+                ClusterCommand.class})
 public final class Main {
 
     static {
@@ -29,7 +30,7 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof ModelException || ex instanceof IllegalArgumentException) {
+            if (ex instanceof ModelException || ex instanceof IllegalArgumentException || ex instanceof io.edgefuse.runtime.testbed.TestbedException) {
                 cmd.getErr().println("edgefuse " + cmd.getCommandName() + ": " + ex.getMessage());
                 return 3;
             }

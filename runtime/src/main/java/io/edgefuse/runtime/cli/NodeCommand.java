@@ -45,11 +45,21 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--no-probe", description = "Skip the start-up micro-benchmark (report nominal capacity).")
     boolean noProbe;
 
+    @Option(names = "--graph-cache", defaultValue = "64", description = "tf: compiled tile graphs kept open (LRU; each holds its layers' weights). Default: ${DEFAULT-VALUE}.")
+    int graphCache;
+
+    @Option(names = "--hold-until", paramLabel = "FILE", description = "After loading the models, wait until FILE exists before probing and connecting (used by `cluster up`).")
+    String holdUntil;
+
+    @Option(names = "--probe-reference", paramLabel = "FILE", description = "Probe conv only and scale the other op classes from this capacity file ({gflops{conv, ...}}; `cluster up` passes the host calibration).")
+    String probeReference;
+
     @Override
     public Integer call() throws InterruptedException {
         BrokerAddress b = BrokerAddress.parse(broker);
         NodeConfig cfg = NodeConfig.builder(id).brokerHost(b.host()).brokerPort(b.port()).topicRoot(root).executor(executor)
-                .threads(threads).workers(workers).queueCapacity(queue).models(models).probe(!noProbe).build();
+                .threads(threads).workers(workers).queueCapacity(queue).models(models).probe(!noProbe)
+                .graphCache(graphCache).holdUntil(holdUntil).probeReference(probeReference).build();
         EdgeNode node = NodeMain.start(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
