@@ -105,7 +105,14 @@ public abstract class CpuCgroups {
 
     void prepareParent() throws IOException {
         Files.createDirectories(root.resolve(PARENT));
+        setPriority(root.resolve(PARENT));
     }
+
+    /**
+     * The testbed's parent group gets the highest CPU weight, so other load on the host cannot push a
+     * node below its quota (the quota still caps it): emulated speed should not depend on what else runs.
+     */
+    abstract void setPriority(Path parent);
 
     private static void rmdir(Path dir) {
         if (!Files.exists(dir)) return;
@@ -150,6 +157,11 @@ public abstract class CpuCgroups {
         public void unlimit(String node) {
             write(dir(node).resolve("cpu.cfs_quota_us"), "-1");
         }
+
+        @Override
+        void setPriority(Path parent) {
+            write(parent.resolve("cpu.shares"), "262144");
+        }
     }
 
     static final class V2 extends CpuCgroups {
@@ -165,7 +177,8 @@ public abstract class CpuCgroups {
         @Override
         void prepareParent() throws IOException {
             write(root.resolve("cgroup.subtree_control"), "+cpu");
-            super.prepareParent();
+            Files.createDirectories(root.resolve(PARENT));
+            setPriority(root.resolve(PARENT));
             write(root.resolve(PARENT).resolve("cgroup.subtree_control"), "+cpu");
         }
 
@@ -177,6 +190,11 @@ public abstract class CpuCgroups {
         @Override
         public void unlimit(String node) {
             write(dir(node).resolve("cpu.max"), "max " + PERIOD_US);
+        }
+
+        @Override
+        void setPriority(Path parent) {
+            write(parent.resolve("cpu.weight"), "10000");
         }
     }
 }

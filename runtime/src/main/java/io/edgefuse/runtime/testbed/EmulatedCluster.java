@@ -31,6 +31,9 @@ public final class EmulatedCluster {
         }
     }
 
+    /** The cgroup of the hub's processes (broker, coordinator, bench client). */
+    public static final String HUB_CGROUP = "hub";
+
     private final CpuCgroups cgroups;
 
     public EmulatedCluster() {
@@ -90,7 +93,10 @@ public final class EmulatedCluster {
             ShapedLinks.createHub();
             st.hub = true;
             st.write();
-            st.broker = start(List.of("ip", "netns", "exec", ShapedLinks.HUB), null, "1g",
+            // The hub (broker, coordinator) stands for the gateway machine: no quota, but the same priority as the nodes.
+            cgroups.create(HUB_CGROUP, 1.0);
+            cgroups.unlimit(HUB_CGROUP);
+            st.broker = start(List.of("ip", "netns", "exec", ShapedLinks.HUB), cgroups.procsFile(HUB_CGROUP), "1g",
                     List.of("broker", "--host", "0.0.0.0", "--port", String.valueOf(ShapedLinks.BROKER_PORT)), "broker");
             st.write();
             awaitLog(st.broker, "broker listening", 60_000, "broker");
