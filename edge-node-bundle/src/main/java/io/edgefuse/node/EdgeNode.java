@@ -92,7 +92,8 @@ public final class EdgeNode implements AutoCloseable {
         } catch (OtaException e) {
             throw new IllegalArgumentException("node config: 'ota.trusted.keys': " + e.getMessage(), e);
         }
-        Capacity capacity = config.probe() ? CapacityProbe.measure(executor) : NOMINAL_CAPACITY;
+        Capacity capacity = !config.probe() ? NOMINAL_CAPACITY
+                : config.probeReference() != null ? CapacityProbe.relativeTo(executor, reference(config)) : CapacityProbe.measure(executor);
         if (config.probe()) LOG.info("node {}: {} executor capacity {}", config.nodeId(), executor.name(), capacity);
         TaskRunner runner = new TaskRunner(config.nodeId(), executor, store, config.workers(), config.queueCapacity());
         StatusMessages messages = new StatusMessages(executor.name(), capacity, config.probe(), store, host.bundles());
@@ -118,6 +119,20 @@ public final class EdgeNode implements AutoCloseable {
             runner.close();
             await(vertx.close(), STOP_TIMEOUT_S);
             throw e;
+        }
+    }
+
+    /** The probe reference file: {gflops{conv, ...}, layerOverheadMs, taskOverheadMs}. */
+    static Capacity reference(NodeConfig config) {
+        try {
+            io.vertx.core.json.JsonObject j = new io.vertx.core.json.JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of(config.probeReference())));
+            Map<String, Double> g = new java.util.LinkedHashMap<>();
+            io.vertx.core.json.JsonObject gj = j.getJsonObject("gflops");
+            if (gj == null) throw new IllegalArgumentException("no 'gflops' object");
+            for (String k : gj.fieldNames()) g.put(k, gj.getDouble(k));
+            return new Capacity(g, j.getDouble("layerOverheadMs", 0.0), j.getDouble("taskOverheadMs", 0.0));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException("node " + config.nodeId() + ": 'probe.reference' = '" + config.probeReference() + "' is not a readable capacity file: " + e.getMessage(), e);
         }
     }
 

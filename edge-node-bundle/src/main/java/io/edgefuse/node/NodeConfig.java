@@ -29,6 +29,9 @@ import java.util.Set;
  * ota.trusted.keys       string   (none)         comma-separated Ed25519 public key files (PEM); OTA is off without one
  * ota.staging.dir        string   ~/.cache/edgefuse/ota/{node.id}   where artifacts are staged and installed models kept
  * ota.stall.timeout.ms   long     30000          a transfer with no new chunk for this long is rejected as truncated
+ * graph.cache            int      64             tf: compiled tile graphs kept open (LRU); each holds its layers' weights natively
+ * probe.reference        string   (none)         a JSON file {gflops{conv, ...}, layerOverheadMs}: probe conv only (a few seconds) and scale the other classes from it
+ * hold.until             string   (none)         a file path: after loading models, wait until it exists before probing and connecting
  * </pre>
  *
  * Values may be strings (as in .cfg files) or typed (Integer, Long, Boolean, String[] for models).
@@ -36,7 +39,7 @@ import java.util.Set;
  */
 public record NodeConfig(String nodeId, String brokerHost, int brokerPort, String topicRoot, String executor,
                          int threads, int workers, int queueCapacity, long heartbeatIntervalMs, int maxMessageBytes,
-                         List<String> models, boolean probe, Ota ota) {
+                         List<String> models, boolean probe, int graphCache, String holdUntil, String probeReference, Ota ota) {
 
     /** Over-the-air updates: the keys trusted, where artifacts are staged, when a transfer counts as stalled. */
     public record Ota(List<String> trustedKeys, String stagingDir, long stallTimeoutMs) {
@@ -66,11 +69,12 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
     public NodeConfig(String nodeId, String brokerHost, int brokerPort, String topicRoot, String executor, int threads, int workers,
                       int queueCapacity, long heartbeatIntervalMs, int maxMessageBytes, List<String> models, boolean probe) {
         this(nodeId, brokerHost, brokerPort, topicRoot, executor, threads, workers, queueCapacity, heartbeatIntervalMs, maxMessageBytes,
-                models, probe, Ota.off());
+                models, probe, DEFAULT_GRAPH_CACHE, null, null, Ota.off());
     }
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 1883;
+    public static final int DEFAULT_GRAPH_CACHE = 64;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
     public static final Set<String> EXECUTORS = Set.of("tf", "java");
 
@@ -93,6 +97,9 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         if (queueCapacity < 1) throw bad("queue.capacity", queueCapacity, "must be >= 1");
         if (heartbeatIntervalMs < 50 || heartbeatIntervalMs > 600_000) throw bad("heartbeat.interval.ms", heartbeatIntervalMs, "must be 50..600000");
         if (maxMessageBytes < 1024) throw bad("max.message.bytes", maxMessageBytes, "must be >= 1024");
+        if (graphCache < 1) throw bad("graph.cache", graphCache, "must be >= 1");
+        if (holdUntil != null && holdUntil.isBlank()) holdUntil = null;
+        if (probeReference != null && probeReference.isBlank()) probeReference = null;
         models = List.copyOf(models == null ? List.of() : models);
         if (ota == null) ota = Ota.off();
     }
@@ -124,6 +131,9 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         if (p.containsKey("ota.trusted.keys")) b.trustedKeys(list(p.get("ota.trusted.keys")));
         if (p.containsKey("ota.staging.dir")) b.otaStagingDir(string(p, "ota.staging.dir"));
         if (p.containsKey("ota.stall.timeout.ms")) b.otaStallTimeoutMs(longValue(p, "ota.stall.timeout.ms"));
+        if (p.containsKey("graph.cache")) b.graphCache(integer(p, "graph.cache"));
+        if (p.containsKey("hold.until")) b.holdUntil(string(p, "hold.until"));
+        if (p.containsKey("probe.reference")) b.probeReference(string(p, "probe.reference"));
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -198,6 +208,9 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         private List<String> trustedKeys = List.of();
         private String otaStagingDir;
         private long otaStallTimeoutMs = Ota.DEFAULT_STALL_MS;
+        private int graphCache = DEFAULT_GRAPH_CACHE;
+        private String holdUntil;
+        private String probeReference;
 
         private Builder(String nodeId) {
             this.nodeId = nodeId;
@@ -217,10 +230,14 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         public Builder trustedKeys(List<String> v) { trustedKeys = v; return this; }
         public Builder otaStagingDir(String v) { otaStagingDir = v; return this; }
         public Builder otaStallTimeoutMs(long v) { otaStallTimeoutMs = v; return this; }
+        public Builder graphCache(int v) { graphCache = v; return this; }
+        public Builder holdUntil(String v) { holdUntil = v; return this; }
+        public Builder probeReference(String v) { probeReference = v; return this; }
 
         public NodeConfig build() {
             return new NodeConfig(nodeId, brokerHost, brokerPort, topicRoot, executor, threads, workers, queueCapacity,
-                    heartbeatIntervalMs, maxMessageBytes, models, probe, new Ota(trustedKeys, otaStagingDir, otaStallTimeoutMs));
+                    heartbeatIntervalMs, maxMessageBytes, models, probe, graphCache, holdUntil, probeReference,
+                    new Ota(trustedKeys, otaStagingDir, otaStallTimeoutMs));
         }
     }
 }

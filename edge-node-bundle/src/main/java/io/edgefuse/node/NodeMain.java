@@ -28,6 +28,7 @@ public final class NodeMain {
                     throw new IllegalArgumentException("node " + config.nodeId() + ": cannot load model '" + m + "': " + e.getMessage(), e);
                 }
             }
+            if (config.holdUntil() != null) holdUntil(config);
             return EdgeNode.start(config, executor, store, host);
         } catch (RuntimeException e) {
             executor.close();
@@ -35,10 +36,29 @@ public final class NodeMain {
         }
     }
 
+    /**
+     * Waits, models loaded, until the hold file exists. An emulated cluster starts its nodes at full speed
+     * (loading a model under a Pi-sized CPU quota takes minutes), then sets the quotas and creates the
+     * file, so the capacity probe and everything after it run at the emulated speed.
+     */
+    private static void holdUntil(NodeConfig config) {
+        java.nio.file.Path go = java.nio.file.Path.of(config.holdUntil());
+        System.out.println("node " + config.nodeId() + " holding until " + go + " exists");
+        System.out.flush();
+        while (!java.nio.file.Files.exists(go)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("node " + config.nodeId() + ": interrupted while holding", e);
+            }
+        }
+    }
+
     /** "tf": TensorFlow with {@code threads} intra-op threads (0 = all cores) and one inter-op thread; "java": the reference executor. */
     public static Executor executor(NodeConfig config) {
         return switch (config.executor()) {
-            case "tf" -> config.threads() == 0 ? new TfExecutor() : new TfExecutor(config.threads(), 1);
+            case "tf" -> new TfExecutor(config.threads() == 0 ? Runtime.getRuntime().availableProcessors() : config.threads(), 1, config.graphCache());
             case "java" -> new JavaExecutor();
             default -> throw new IllegalArgumentException("unknown executor '" + config.executor() + "'");
         };

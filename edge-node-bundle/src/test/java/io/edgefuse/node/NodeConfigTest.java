@@ -46,7 +46,7 @@ class NodeConfigTest {
         p.put("probe", "false");
         p.put("service.pid", "io.edgefuse.node"); // Config Admin's own keys pass through
         NodeConfig c = NodeConfig.fromMap(p);
-        assertEquals(new NodeConfig("gw-3", "broker.lan", 8883, "lab/ef", "java", 2, 2, 16, 500, 1 << 20, List.of("resnet18", "/opt/models/tiny"), false), c);
+        assertEquals(new NodeConfig("gw-3", "broker.lan", 8883, "lab/ef", "java", 2, 2, 16, 500, 1 << 20, List.of("resnet18", "/opt/models/tiny"), false, 64, null, null, NodeConfig.Ota.off()), c);
         assertEquals("lab/ef/nodes/gw-3/tasks", c.topics().nodeTasks("gw-3"));
 
         p.put("models", new String[] {"a", "b"});
@@ -54,6 +54,12 @@ class NodeConfigTest {
         NodeConfig d = NodeConfig.fromMap(p);
         assertEquals(List.of("a", "b"), d.models());
         assertTrue(d.probe());
+
+        p.put("graph.cache", "4");
+        p.put("hold.until", "/run/go");
+        NodeConfig e = NodeConfig.fromMap(p);
+        assertEquals(4, e.graphCache());
+        assertEquals("/run/go", e.holdUntil());
     }
 
     @Test
@@ -69,6 +75,7 @@ class NodeConfigTest {
         assertError(Map.of("node.id", "n", "probe", "ture"), "probe");
         assertError(Map.of("node.id", "n", "topic.root", "a/#"), "topic.root");
         assertError(Map.of("node.id", "n", "threads", "99999999999"), "threads");
+        assertError(Map.of("node.id", "n", "graph.cache", "0"), "graph.cache");
     }
 
     private static void assertError(Map<String, Object> p, String key) {

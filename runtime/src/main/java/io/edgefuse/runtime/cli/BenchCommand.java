@@ -20,12 +20,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Whole-model latency of our tf executor against the same graph built directly in TensorFlow Java,"
                 + " measured side by side in one run (interleaved), and optionally the pure-Java reference executor.",
-                "Overhead = tf executor / direct TensorFlow (target <= 1.10). --jmh runs the same comparison under JMH."})
+                "Overhead = tf executor / direct TensorFlow (target <= 1.10). --jmh runs the same comparison under JMH.",
+                "`bench cluster` measures planners end to end on the emulated cluster (docs/testbed.md)."},
+        subcommands = {BenchClusterCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, split = ",", description = "Zoo names or model folders, e.g. vgg16,resnet50,mobilenetv2.")
+    @Option(names = "--model", split = ",", description = "Zoo names or model folders, e.g. vgg16,resnet50,mobilenetv2 (required).")
     List<String> models;
 
     @Option(names = "--executor", defaultValue = "tf", split = ",", description = "tf, or tf,java to also time the reference executor. Default: ${DEFAULT-VALUE}.")
@@ -45,6 +47,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws RunnerException {
+        if (models == null || models.isEmpty()) throw new IllegalArgumentException("--model is required (e.g. --model vgg16)");
         if (jmh) {
             new Runner(new OptionsBuilder().include(WholeModelBench.class.getName()).param("model", models.toArray(String[]::new))
                     .forks(1).warmupIterations(Math.max(1, warmup)).measurementIterations(Math.max(1, iterations)).build()).run();

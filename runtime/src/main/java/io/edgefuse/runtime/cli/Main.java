@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 EvaluateCommand.class,
                 PruneCompareCommand.class,
-                BenchPrunedCommand.class})
+                BenchPrunedCommand.class,
+                ClusterCommand.class})
 public final class Main {
 
     static {
@@ -35,7 +36,7 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof ModelException || ex instanceof IllegalArgumentException) {
+            if (ex instanceof ModelException || ex instanceof IllegalArgumentException || ex instanceof io.edgefuse.runtime.testbed.TestbedException) {
                 cmd.getErr().println("edgefuse " + cmd.getCommandName() + ": " + ex.getMessage());
                 return 3;
             }

@@ -54,12 +54,22 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--ota-stall-ms", defaultValue = "30000", description = "A transfer with no new chunk for this long is rejected as truncated. Default: ${DEFAULT-VALUE}.")
     long otaStallMs;
 
+    @Option(names = "--graph-cache", defaultValue = "64", description = "tf: compiled tile graphs kept open (LRU; each holds its layers' weights). Default: ${DEFAULT-VALUE}.")
+    int graphCache;
+
+    @Option(names = "--hold-until", paramLabel = "FILE", description = "After loading the models, wait until FILE exists before probing and connecting (used by `cluster up`).")
+    String holdUntil;
+
+    @Option(names = "--probe-reference", paramLabel = "FILE", description = "Probe conv only and scale the other op classes from this capacity file ({gflops{conv, ...}}; `cluster up` passes the host calibration).")
+    String probeReference;
+
     @Override
     public Integer call() throws InterruptedException {
         BrokerAddress b = BrokerAddress.parse(broker);
         NodeConfig cfg = NodeConfig.builder(id).brokerHost(b.host()).brokerPort(b.port()).topicRoot(root).executor(executor)
                 .threads(threads).workers(workers).queueCapacity(queue).models(models).probe(!noProbe)
-                .trustedKeys(trust).otaStagingDir(otaStaging).otaStallTimeoutMs(otaStallMs).build();
+                .trustedKeys(trust).otaStagingDir(otaStaging).otaStallTimeoutMs(otaStallMs)
+                .graphCache(graphCache).holdUntil(holdUntil).probeReference(probeReference).build();
         EdgeNode node = NodeMain.start(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -76,4 +76,20 @@ class CliTest {
         assertEquals(2, run("models", "--bogus").code());
         assertEquals(0, run("--help").code());
     }
+
+    @Test
+    void clusterVerbsHaveHelpAndRejectBadInputBeforeTouchingTheSystem() {
+        for (String[] v : new String[][] {{"cluster", "--help"}, {"cluster", "up", "--help"}, {"cluster", "down", "--help"}, {"cluster", "status", "--help"},
+                {"bench", "cluster", "--help"}}) {
+            Run r = run(v);
+            assertEquals(0, r.code(), String.join(" ", v));
+            assertTrue(r.out().contains("Usage"), r.out());
+        }
+        Run badPlanner = run("bench", "cluster", "--model", "vgg16", "--planners", "edgefuse,magic");
+        assertEquals(3, badPlanner.code());
+        assertTrue(badPlanner.err().contains("magic"), badPlanner.err());
+        assertEquals(3, run("bench", "cluster", "--model", "vgg16", "--requests", "0").code());
+        assertEquals(3, run("bench", "cluster", "--model", "vgg16", "--dtype", "float8").code());
+        assertEquals(3, run("bench").code(), "bench without --model says so");
+    }
 }

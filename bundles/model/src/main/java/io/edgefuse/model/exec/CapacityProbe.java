@@ -43,6 +43,41 @@ public final class CapacityProbe {
         return new Capacity(g, 0.0, Math.max(0.0, fixed[0] * 1000));
     }
 
+    /**
+     * A short probe for a device whose other op classes scale like a reference's (the same engine on a
+     * faster CPU of the same kind, e.g. an emulated node under a CPU quota): times the conv chains only,
+     * the MEDIAN of three runs each (a CPU quota throttles in bursts, so the fastest run would be a lucky
+     * one), and scales every class of {@code reference} by the measured/reference conv ratio. The task
+     * overhead is this device's own. A few seconds even at a few percent of a core.
+     */
+    public static Capacity relativeTo(Executor ex, Capacity reference) {
+        Double refConv = reference.gflops().get("conv");
+        if (refConv == null || !(refConv > 0)) throw new IllegalArgumentException("reference capacity lacks a positive conv rate");
+        Model one = chain(new Op.Conv2D(3, 3, 1, 1, Padding.SAME, 64, 1, true), 1, 56, 56, 64);
+        Model many = chain(new Op.Conv2D(3, 3, 1, 1, Padding.SAME, 64, 1, true), CHAIN, 56, 56, 64);
+        double t1 = medianSeconds(ex, one, 1, 3), tn = medianSeconds(ex, many, 1, 3);
+        double perLayer = Math.max((tn - t1) / (CHAIN - 1), 1e-7);
+        double conv = one.totalCost().flops() / (perLayer * 1e9);
+        double f = conv / refConv;
+        Map<String, Double> g = new LinkedHashMap<>();
+        reference.gflops().forEach((k, v) -> g.put(k, v * f));
+        g.put("conv", conv);
+        return new Capacity(g, reference.layerOverheadMs() / f, Math.max(0.0, (t1 - perLayer) * 1000));
+    }
+
+    static double medianSeconds(Executor ex, Model m, int warmup, int runs) {
+        Tensor in = Tensor.random(7, -1, 1, m.input().shape().dims());
+        for (int i = 0; i < warmup; i++) ex.runWhole(m, in);
+        double[] t = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            ex.runWhole(m, in);
+            t[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(t);
+        return t[runs / 2];
+    }
+
     /** GFLOP/s of the extra layers; optionally the fixed seconds of a one-layer run beyond its layer. */
     private static double rate(Executor ex, java.util.function.IntFunction<Model> build, double[] fixed) {
         Model one = build.apply(1), many = build.apply(CHAIN);

@@ -1,0 +1,301 @@
+package io.edgefuse.runtime.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgefuse.allocator.cluster.Cluster;
+import io.edgefuse.allocator.cluster.ClusterNode;
+import io.edgefuse.allocator.cluster.LinkProfile;
+import io.edgefuse.allocator.cluster.OpClass;
+import io.edgefuse.allocator.cluster.Profiles;
+import io.edgefuse.allocator.coordinator.CoordinatorConfig;
+import io.edgefuse.allocator.coordinator.MqttCoordinator;
+import io.edgefuse.allocator.cost.CostModel;
+import io.edgefuse.allocator.planner.Planners;
+import io.edgefuse.allocator.sim.SimOptions;
+import io.edgefuse.allocator.sim.SimResult;
+import io.edgefuse.allocator.sim.Simulator;
+import io.edgefuse.model.Model;
+import io.edgefuse.protocol.Answer;
+import io.edgefuse.protocol.DType;
+import io.edgefuse.runtime.testbed.EmulatedCluster;
+import io.edgefuse.runtime.testbed.Hub;
+import io.edgefuse.runtime.testbed.ShapedLinks;
+import io.edgefuse.runtime.testbed.TestbedState;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = {"End-to-end benchmark on the emulated cluster (needs root; docs/testbed.md): the same request stream through each"
+                + " planner on the same nodes, one after the other in one run. Brings the cluster up (or reuses one that is up with the"
+                + " same nodes, link and model) and down again. Prints p50/p95 latency, throughput, speedup over single (the fastest node"
+                + " alone), bytes on the wire per request, and the simulator's prediction beside each measured figure."})
+final class BenchClusterCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClusterCommand.UpOptions up;
+
+    @Option(names = "--model", required = true, description = "Zoo name or model folder, e.g. vgg16, yolov2.")
+    String model;
+
+    @Option(names = "--planners", defaultValue = "edgefuse,aofl,ftp,layerwise,single", split = ",", description = "Planners to compare. Default: ${DEFAULT-VALUE}.")
+    List<String> planners;
+
+    @Option(names = "--requests", defaultValue = "3", description = "Timed requests per planner (one at a time). Default: ${DEFAULT-VALUE}.")
+    int requests;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed requests per planner first (nodes compile the plan's tile graphs). Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--dtype", defaultValue = "float32", description = "Tensors on the wire to the nodes: float32 or float16. Default: ${DEFAULT-VALUE}.")
+    String dtype;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Option(names = "--chart", paramLabel = "FILE", description = "Write an SVG bar chart (measured p50 with whisker to p95, simulator and ideal marked).")
+    Path chart;
+
+    @Option(names = "--in-hub", hidden = true, description = "Already inside the hub namespace, the cluster up.")
+    boolean inHub;
+
+    @Override
+    public Integer call() throws Exception {
+        if (requests < 1 || warmup < 0) throw new IllegalArgumentException("--requests must be >= 1 and --warmup >= 0");
+        for (String p : planners) Planners.get(p);
+        DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT));
+        if (!inHub) return orchestrate();
+        return measure();
+    }
+
+    /** In the root namespace: cluster up (unless a matching one is up), the measurement in the hub, cluster down. */
+    private int orchestrate() {
+        PrintWriter err = spec.commandLine().getErr();
+        EmulatedCluster.requireRoot();
+        TestbedState st = TestbedState.read();
+        boolean reuse = st != null && st.ready && st.link.equals(up.link) && st.models.contains(model) && sameNodes(st);
+        EmulatedCluster ec = new EmulatedCluster();
+        if (reuse) err.println("using the emulated cluster that is up (" + st.nodes.size() + " nodes, " + st.link + "); it stays up");
+        else ec.up(up.spec(List.of(model)), err);
+        Thread abort = new Thread(() -> {
+            if (!reuse) ec.down(err);
+        });
+        Runtime.getRuntime().addShutdownHook(abort);
+        try {
+            List<String> args = new ArrayList<>(List.of("bench", "cluster"));
+            List<String> orig = spec.commandLine().getParseResult().originalArgs();
+            int at = orig.indexOf("cluster");
+            args.addAll(orig.subList(at + 1, orig.size()));
+            args.add("--in-hub");
+            return Hub.run(args);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(abort);
+                if (!reuse) ec.down(err);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook removes the cluster
+            }
+        }
+    }
+
+    private boolean sameNodes(TestbedState st) {
+        List<String> want = Cluster.parse(up.nodes, up.link).nodes().stream().map(ClusterNode::name).toList();
+        return want.equals(st.nodes.stream().map(TestbedState.NodeEntry::id).toList()) && Math.abs(st.scale - up.scale) < 1e-9;
+    }
+
+    record Row(String planner, double p50, double p95, double throughput, double simP50, double bytesPerRequest, double simBytesPerRequest,
+               int stages, int tiles, List<Double> latencies, int errors) {}
+
+    private int measure() throws Exception {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        TestbedState st = TestbedState.read();
+        if (st == null || !st.ready) throw new IllegalArgumentException("no emulated cluster is up (edgefuse cluster up ...)");
+        Model m = ModelArg.load(model, err);
+        LinkProfile link = Profiles.link(st.link);
+        DType wire = DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT));
+        List<Row> rows = new ArrayList<>();
+        Cluster believed = null;
+        for (String p : planners) {
+            err.printf("%s: %d warm-up + %d timed request(s) of %s...%n", p, warmup, requests, m.name());
+            err.flush();
+            MqttCoordinator.Settings s = MqttCoordinator.Settings.of(Hub.BROKER_HOST, ShapedLinks.BROKER_PORT, Map.of(m.name(), m));
+            CoordinatorConfig cfg = new CoordinatorConfig(p, link, wire, 600_000, 120_000, 4.0, 2);
+            try (MqttCoordinator c = new MqttCoordinator(s, cfg).start()) {
+                Cluster cl = awaitNodes(c, m, st.nodes.size(), link);
+                if (believed == null) believed = cl;
+                rows.add(run(c, m, p, believed, st, err));
+            }
+        }
+        double single = rows.stream().filter(r -> r.planner().equals("single")).mapToDouble(Row::p50).findFirst().orElse(Double.NaN);
+        double sum = 0, best = 0;
+        for (ClusterNode n : believed.nodes()) {
+            sum += n.device().gflops(OpClass.CONV);
+            best = Math.max(best, n.device().gflops(OpClass.CONV));
+        }
+        double ideal = sum / best;
+        if (json) {
+            List<Map<String, Object>> l = new ArrayList<>();
+            for (Row r : rows) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("planner", r.planner());
+                j.put("p50Ms", r.p50());
+                j.put("p95Ms", r.p95());
+                j.put("throughputPerS", r.throughput());
+                j.put("speedupOverSingle", single / r.p50());
+                j.put("simulatorP50Ms", r.simP50());
+                j.put("simulatorErrorPct", (r.simP50() - r.p50()) / r.p50() * 100);
+                j.put("wireBytesPerRequest", r.bytesPerRequest());
+                j.put("simulatorBytesPerRequest", r.simBytesPerRequest());
+                j.put("stages", r.stages());
+                j.put("tiles", r.tiles());
+                j.put("latenciesMs", r.latencies());
+                j.put("errors", r.errors());
+                l.add(j);
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", m.name());
+            doc.put("link", st.link);
+            doc.put("nodes", st.nodes.stream().map(TestbedState.NodeEntry::id).toList());
+            doc.put("measuredConvGflops", believed.nodes().stream().collect(java.util.stream.Collectors.toMap(ClusterNode::name, n -> n.device().gflops(OpClass.CONV))));
+            doc.put("idealSpeedup", ideal);
+            doc.put("dtype", dtype);
+            doc.put("rows", l);
+            Json.print(out, doc);
+        } else {
+            out.printf("%s on %s over %s (tbf %.0f Mbit/s), %d timed request(s) per planner, wire %s%n", m.name(),
+                    String.join(",", st.nodes.stream().map(TestbedState.NodeEntry::id).toList()), st.link, st.mbit, requests, dtype);
+            out.print("measured node speed (conv GFLOP/s, each node's probe under its quota):");
+            for (ClusterNode n : believed.nodes()) out.printf(" %s %.2f", n.name(), n.device().gflops(OpClass.CONV));
+            out.println();
+            Table t = new Table("planner", "p50 ms", "sim p50 ms", "sim err", "p95 ms", "req/s", "speedup vs single", "wire MB/req", "sim MB/req", "stages", "tiles", "errors");
+            for (Row r : rows) {
+                t.row(r.planner(), f1(r.p50()), f1(r.simP50()), String.format("%+.0f%%", (r.simP50() - r.p50()) / r.p50() * 100), f1(r.p95()),
+                        String.format("%.3f", r.throughput()), String.format("%.2fx", single / r.p50()), String.format("%.2f", r.bytesPerRequest() / 1e6),
+                        String.format("%.2f", r.simBytesPerRequest() / 1e6), r.stages(), r.tiles(), r.errors());
+            }
+            t.print(out);
+            out.printf("ideal speedup (free communication) = total / fastest measured capacity = %.2fx; single = the fastest node alone%n", ideal);
+            out.println("wire bytes: counted on the hub ends of the nodes' veths (both directions, MQTT and TCP overhead included)");
+            out.flush();
+        }
+        if (chart != null) {
+            List<SvgChart.Bar> bars = new ArrayList<>();
+            for (Row r : rows) bars.add(new SvgChart.Bar(r.planner(), r.p50(), r.p95(), String.format("%.0f ms (sim %.0f), %.2fx", r.p50(), r.simP50(), single / r.p50())));
+            SvgChart.write(chart, SvgChart.bars(m.name() + " on the emulated " + st.nodes.size() + "-node cluster over " + st.link + ": measured p50, whisker to p95",
+                    "latency (ms)", bars, single / ideal, "ideal"));
+            err.println("chart written to " + chart);
+        }
+        return rows.stream().anyMatch(r -> r.errors() > 0) ? 1 : 0;
+    }
+
+    private Row run(MqttCoordinator c, Model m, String planner, Cluster believed, TestbedState st, PrintWriter err) throws Exception {
+        MqttClient client = new MqttClient("tcp://" + Hub.BROKER_HOST + ":" + ShapedLinks.BROKER_PORT, "bench-" + planner + "-" + ProcessHandle.current().pid(), new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(true);
+        o.setMaxInflight(100);
+        client.connect(o);
+        try {
+            byte[] png = SampleImages.load(1, err).get(0).png();
+            int errors = 0;
+            for (int i = 0; i < warmup; i++) {
+                JsonNode a = ask(client, m, planner + "-w" + i, png);
+                if (a.has("error")) err.println("  warm-up answer was an error: " + a.path("error"));
+            }
+            long[] before = wireBytes(st);
+            List<Double> lat = new ArrayList<>();
+            int stages = 0, tiles = 0;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < requests; i++) {
+                JsonNode a = ask(client, m, planner + "-" + i, png);
+                if (a.has("error")) {
+                    errors++;
+                    err.println("  answer was an error: " + a.path("error"));
+                    continue;
+                }
+                lat.add(a.path("latencyMs").asDouble());
+                stages = 0;
+                tiles = 0;
+                for (JsonNode sj : a.path("plan").path("stages")) {
+                    stages++;
+                    tiles += Math.max(1, sj.path("tiles").size());
+                }
+                err.printf("  %s request %d: %.0f ms%n", planner, i + 1, a.path("latencyMs").asDouble());
+                err.flush();
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            long[] after = wireBytes(st);
+            double bytes = 0;
+            for (int i = 0; i < before.length; i++) bytes += after[i] - before[i];
+            SimResult sim = new Simulator(new CostModel(m), Planners.get(planner)).run(believed, SimOptions.of(requests).withJitter(0).withReplan(false));
+            double[] sorted = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return new Row(planner, pct(sorted, 0.5), pct(sorted, 0.95), lat.size() / wall, sim.p50() * 1000, bytes / requests,
+                    (double) sim.bytesMoved() / requests, stages, tiles, lat, errors);
+        } finally {
+            client.disconnect();
+            client.close();
+        }
+    }
+
+    /** Bytes through the hub ends of the nodes' veths, both directions (we run inside the hub namespace). */
+    private static long[] wireBytes(TestbedState st) {
+        long[] b = new long[st.nodes.size()];
+        for (int i = 0; i < b.length; i++) {
+            Path dir = Path.of("/sys/class/net", ShapedLinks.hubVeth(st.nodes.get(i).index()), "statistics");
+            try {
+                b[i] = Long.parseLong(Files.readString(dir.resolve("rx_bytes")).trim()) + Long.parseLong(Files.readString(dir.resolve("tx_bytes")).trim());
+            } catch (IOException | NumberFormatException e) {
+                throw new IllegalStateException("cannot read the byte counters of " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        return b;
+    }
+
+    private static Cluster awaitNodes(MqttCoordinator c, Model m, int count, LinkProfile link) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (System.currentTimeMillis() < deadline) {
+            long ready = c.membership().online().stream().filter(n -> n.has(m.name(), m.version())).count();
+            if (ready >= count) return c.membership().cluster(m.name(), m.version(), link);
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the nodes did not all come online with " + m.name() + " within 300 s (edgefuse cluster status shows them)");
+    }
+
+    private static JsonNode ask(MqttClient client, Model m, String id, byte[] png) throws Exception {
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        String resultTopic = "edgefuse/v1/results/" + m.name() + "/" + id;
+        client.subscribe(resultTopic, 1, (topic, msg) -> answer.complete(msg.getPayload()));
+        client.publish("edgefuse/v1/infer/" + m.name() + "/" + id, png, 1, false);
+        try {
+            return Answer.parse(answer.get(900, TimeUnit.SECONDS));
+        } finally {
+            client.unsubscribe(resultTopic);
+        }
+    }
+
+    private static double pct(double[] sorted, double p) {
+        if (sorted.length == 0) return Double.NaN;
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static String f1(double v) {
+        return String.format("%.0f", v);
+    }
+}

@@ -1,0 +1,200 @@
+package io.edgefuse.runtime.testbed;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One CPU cgroup per emulated node, all under {@value #PARENT}, each with a CFS bandwidth quota: a
+ * node may use {@code fraction} of one core per period. cgroup v1 writes cpu.cfs_period_us and
+ * cpu.cfs_quota_us under the cpu controller's mount; v2 writes cpu.max (after enabling the cpu
+ * controller for the subtree). A short period keeps the throttling smooth: with the default 100 ms a
+ * node at 6% of a core would run 6 ms at full speed and then stall 94 ms, which short tiles notice.
+ */
+public abstract class CpuCgroups {
+    public static final String PARENT = "edgefuse-testbed";
+    /** CFS refuses quotas below 1 ms: 50 ms periods allow down to 2% of a core (a Pi 3 on a fast host is about 3%). */
+    public static final long PERIOD_US = 50_000, MIN_QUOTA_US = 1_000;
+
+    final Path root;
+
+    CpuCgroups(Path root) {
+        this.root = root;
+    }
+
+    /** The hierarchy this machine has: v2 if /sys/fs/cgroup is the unified hierarchy, else v1's cpu controller. */
+    public static CpuCgroups detect() {
+        Path sys = Path.of("/sys/fs/cgroup");
+        if (Files.exists(sys.resolve("cgroup.controllers"))) return new V2(sys);
+        for (String name : List.of("cpu", "cpu,cpuacct", "cpuacct,cpu")) {
+            Path p = sys.resolve(name);
+            if (Files.exists(p.resolve("cpu.cfs_quota_us"))) return new V1(p);
+        }
+        throw new TestbedException("no CPU cgroup controller found under /sys/fs/cgroup (need cgroup v1 cpu or v2 with cpu.max)");
+    }
+
+    public abstract String version();
+
+    /** Creates (or resets) the node's cgroup with this share of one core; returns the cgroup's directory. */
+    public final Path create(String node, double fraction) {
+        Path dir = dir(node);
+        try {
+            prepareParent();
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new TestbedException("cannot create cgroup " + dir + ": " + e.getMessage(), e);
+        }
+        setQuota(node, fraction);
+        return dir;
+    }
+
+    /** No limit (used while a node loads its models). */
+    public abstract void unlimit(String node);
+
+    public abstract void setQuota(String node, double fraction);
+
+    /** The file a process writes its pid to in order to join the node's cgroup. */
+    public Path procsFile(String node) {
+        return dir(node).resolve("cgroup.procs");
+    }
+
+    public Path dir(String node) {
+        return root.resolve(PARENT).resolve(node);
+    }
+
+    /** Pids in the node's cgroup (empty if it does not exist). */
+    public List<Long> pids(String node) {
+        List<Long> l = new ArrayList<>();
+        try {
+            for (String s : Files.readAllLines(procsFile(node))) if (!s.isBlank()) l.add(Long.parseLong(s.trim()));
+        } catch (IOException e) {
+            // gone already
+        }
+        return l;
+    }
+
+    /** Removes the node's cgroup (must be empty) and the parent when it has no other children. */
+    public void remove(String node) {
+        rmdir(dir(node));
+        Path parent = root.resolve(PARENT);
+        try (var s = Files.list(parent)) {
+            if (s.noneMatch(Files::isDirectory)) rmdir(parent);
+        } catch (IOException e) {
+            // parent gone already
+        }
+    }
+
+    /** Cgroups this tool created that still exist (for status and the leak check). */
+    public List<String> existing() {
+        List<String> l = new ArrayList<>();
+        Path parent = root.resolve(PARENT);
+        if (!Files.isDirectory(parent)) return l;
+        try (var s = Files.list(parent)) {
+            s.filter(Files::isDirectory).forEach(p -> l.add(p.getFileName().toString()));
+        } catch (IOException e) {
+            // gone
+        }
+        return l;
+    }
+
+    public boolean parentExists() {
+        return Files.isDirectory(root.resolve(PARENT));
+    }
+
+    void prepareParent() throws IOException {
+        Files.createDirectories(root.resolve(PARENT));
+        setPriority(root.resolve(PARENT));
+    }
+
+    /**
+     * The testbed's parent group gets the highest CPU weight, so other load on the host cannot push a
+     * node below its quota (the quota still caps it): emulated speed should not depend on what else runs.
+     */
+    abstract void setPriority(Path parent);
+
+    private static void rmdir(Path dir) {
+        if (!Files.exists(dir)) return;
+        // A cgroup directory holds only kernel files: rmdir(2), never a recursive delete.
+        for (int i = 0; i < 50; i++) {
+            if (Processes.tryRun("rmdir", dir.toString())) return;
+            Processes.sleep(100);
+        }
+        throw new TestbedException("cannot remove cgroup " + dir + " (processes still in it?)");
+    }
+
+    static void write(Path file, String value) {
+        try {
+            Files.writeString(file, value);
+        } catch (IOException e) {
+            throw new TestbedException("cannot write '" + value + "' to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static long quotaUs(double fraction) {
+        if (!(fraction > 0)) throw new IllegalArgumentException("CPU fraction must be > 0, not " + fraction);
+        return Math.max(MIN_QUOTA_US, Math.round(fraction * PERIOD_US));
+    }
+
+    static final class V1 extends CpuCgroups {
+        V1(Path root) {
+            super(root);
+        }
+
+        @Override
+        public String version() {
+            return "v1 (" + root + ")";
+        }
+
+        @Override
+        public void setQuota(String node, double fraction) {
+            write(dir(node).resolve("cpu.cfs_period_us"), String.valueOf(PERIOD_US));
+            write(dir(node).resolve("cpu.cfs_quota_us"), String.valueOf(quotaUs(fraction)));
+        }
+
+        @Override
+        public void unlimit(String node) {
+            write(dir(node).resolve("cpu.cfs_quota_us"), "-1");
+        }
+
+        @Override
+        void setPriority(Path parent) {
+            write(parent.resolve("cpu.shares"), "262144");
+        }
+    }
+
+    static final class V2 extends CpuCgroups {
+        V2(Path root) {
+            super(root);
+        }
+
+        @Override
+        public String version() {
+            return "v2 (" + root + ")";
+        }
+
+        @Override
+        void prepareParent() throws IOException {
+            write(root.resolve("cgroup.subtree_control"), "+cpu");
+            Files.createDirectories(root.resolve(PARENT));
+            setPriority(root.resolve(PARENT));
+            write(root.resolve(PARENT).resolve("cgroup.subtree_control"), "+cpu");
+        }
+
+        @Override
+        public void setQuota(String node, double fraction) {
+            write(dir(node).resolve("cpu.max"), quotaUs(fraction) + " " + PERIOD_US);
+        }
+
+        @Override
+        public void unlimit(String node) {
+            write(dir(node).resolve("cpu.max"), "max " + PERIOD_US);
+        }
+
+        @Override
+        void setPriority(Path parent) {
+            write(parent.resolve("cpu.weight"), "10000");
+        }
+    }
+}

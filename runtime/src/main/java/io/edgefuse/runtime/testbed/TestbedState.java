@@ -1,0 +1,72 @@
+package io.edgefuse.runtime.testbed;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What `cluster up` created, written after every step so that `down`, a Ctrl-C or the next `up`
+ * after a crash can remove exactly that. Lives in {@link #DIR} (tmpfs: gone after a reboot, as are
+ * the namespaces and cgroups it describes).
+ */
+public final class TestbedState {
+    public static final Path DIR = Path.of("/run/edgefuse-testbed");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** A process we started: pid plus start time, so a reused pid is never signalled. */
+    public record Proc(long pid, long startTime, String log) {}
+
+    public record NodeEntry(String id, String device, int index, double coreFraction, double targetConvGflops, Proc proc) {}
+
+    public String link;
+    public double mbit;
+    public double scale;
+    public List<String> models = new ArrayList<>();
+    public String cgroups;
+    public double hostConvGflops;
+    public boolean hub;
+    public Proc broker;
+    public List<NodeEntry> nodes = new ArrayList<>();
+    public boolean ready;
+
+    public static Path file() {
+        return DIR.resolve("state.json");
+    }
+
+    public static Path goFile() {
+        return DIR.resolve("go");
+    }
+
+    public static Path logDir() {
+        return DIR.resolve("logs");
+    }
+
+    public static TestbedState read() {
+        if (!Files.exists(file())) return null;
+        try {
+            return JSON.readValue(file().toFile(), TestbedState.class);
+        } catch (IOException e) {
+            throw new TestbedException("unreadable state file " + file() + " (" + e.getMessage() + "); remove it and run `edgefuse cluster down`", e);
+        }
+    }
+
+    public void write() {
+        try {
+            Files.createDirectories(DIR);
+            Path tmp = DIR.resolve("state.json.tmp");
+            JSON.writeValue(tmp.toFile(), this);
+            Files.move(tmp, file(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new TestbedException("cannot write " + file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public NodeEntry node(String id) {
+        for (NodeEntry n : nodes) if (n.id().equals(id)) return n;
+        return null;
+    }
+}
