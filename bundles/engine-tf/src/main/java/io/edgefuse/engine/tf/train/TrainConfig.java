@@ -13,8 +13,8 @@ package io.edgefuse.engine.tf.train;
  * @param schedule      COSINE: from learningRate down to 0 over all steps; CONSTANT: learningRate throughout
  * @param weightDecay   L2 penalty weightDecay/2 * sum(w^2) on conv and dense weights (not biases, not batch norm)
  * @param augment       random horizontal flip and shifts of up to {@link #MAX_SHIFT} pixels (zero fill)
- * @param seed          seeds the shuffling and the augmentation; the same seed, data and thread count give
- *                      the same weights
+ * @param seed          seeds the shuffling and the augmentation; with one thread the same seed and data give
+ *                      the same weights bit for bit (more threads may sum in another order, see docs/training.md)
  * @param bnMomentum    moving average factor of the batch-norm statistics: moving = m * moving + (1 - m) * batch
  * @param threads       TensorFlow intra-op threads
  */

@@ -16,7 +16,8 @@ import java.util.Random;
  * </pre>
  * Training always starts from the weights the model has (so fine-tuning is training) and returns a new
  * model with the same graph, trained weights and the batch norms' moving statistics; the input model is
- * not changed. Same seed, same data, same thread count: same weights, bit for bit.
+ * not changed. Same seed and data with one TensorFlow thread: same weights, bit for bit (with more
+ * threads TensorFlow may add partial sums in another order; see docs/training.md).
  */
 public final class Trainer {
     private Trainer() {}
