@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class, ModelsCommand.class, CheckPartitionCommand.class, BenchCommand.class,
                 SimulateCommand.class, ScenariosCommand.class, CostCheckCommand.class,
                 BrokerCommand.class, CoordinatorCommand.class, InferCommand.class, NodeCommand.class, GatewayCommand.class, DemoCommand.class,
-                KeysCommand.class, PushModelCommand.class, RollbackModelCommand.class, StatusCommand.class, DeployBundleCommand.class})
+                KeysCommand.class, PushModelCommand.class, RollbackModelCommand.class, StatusCommand.class, DeployBundleCommand.class, BenchOtaCommand.class})
 public final class Main {
 
     static {
