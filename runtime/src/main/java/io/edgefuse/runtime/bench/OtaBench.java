@@ -113,7 +113,8 @@ public final class OtaBench {
                         Thread.sleep(200);
                     }
                     requests.start();
-                    requests.awaitAnswers(10, Duration.ofSeconds(120));
+                    // The first requests build the engines' graphs; start measuring once answers come steadily.
+                    requests.awaitSteady(10, Duration.ofSeconds(300));
                     for (int r = 1; r <= repeats; r++) {
                         Path folder = work.resolve("models/" + name + "-" + r);
                         ModelFormat.write(model(name, mb, r), folder);
@@ -185,18 +186,38 @@ public final class OtaBench {
                 long t0 = System.nanoTime();
                 client.publishWith().topic(new Topics(Topics.DEFAULT_ROOT).infer(model)).qos(MqttQos.AT_LEAST_ONCE).payload(payload)
                         .responseTopic(replyTopic).correlationData(id.getBytes(StandardCharsets.UTF_8)).send();
+                boolean error;
                 try {
                     JsonNode a = f.get(120, TimeUnit.SECONDS);
-                    answers.add(new Answer(t0, (System.nanoTime() - t0) / 1e6, a.path("modelVersion").asText(""), a.has("error")));
+                    error = a.has("error");
+                    answers.add(new Answer(t0, (System.nanoTime() - t0) / 1e6, a.path("modelVersion").asText(""), error));
                 } catch (Exception e) {
+                    error = true;
                     answers.add(new Answer(t0, (System.nanoTime() - t0) / 1e6, "", true));
+                }
+                // A client that re-asks at once after an error only deepens an overload; users back off.
+                if (error) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
             }
         }
 
-        void awaitAnswers(int n, Duration d) throws InterruptedException {
+        /** Until the last n answers were all results (not errors). */
+        void awaitSteady(int n, Duration d) throws InterruptedException {
             long end = System.nanoTime() + d.toNanos();
-            while (answers.size() < n && System.nanoTime() < end) Thread.sleep(50);
+            while (System.nanoTime() < end) {
+                synchronized (answers) {
+                    int ok = 0;
+                    for (int i = answers.size() - 1; i >= 0 && !answers.get(i).error(); i--) ok++;
+                    if (ok >= n) return;
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("answers did not become steady within " + d);
         }
 
         /** The send time of the first request answered by this version. */
