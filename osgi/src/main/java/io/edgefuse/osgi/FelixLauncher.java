@@ -2,6 +2,7 @@ package io.edgefuse.osgi;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,6 +49,7 @@ public final class FelixLauncher implements AutoCloseable {
         if (framework != null) throw new IllegalStateException("already started");
         Files.createDirectories(config.storageDir());
         if (config.confDir() != null) Files.createDirectories(config.confDir());
+        if (config.deployDir() != null) watchDeployFolder();
 
         Felix felix = new Felix(frameworkProperties());
         felix.init();
@@ -65,6 +67,28 @@ public final class FelixLauncher implements AutoCloseable {
         if (report.ok()) LOG.info("Felix started with {} bundles", bundles.size());
         else LOG.warn("Felix started with problems:\n{}", report);
         return report;
+    }
+
+    /** Name of the FileInstall factory configuration the launcher writes for the deploy folder. */
+    public static final String DEPLOY_CFG = "org.apache.felix.fileinstall-deploy.cfg";
+
+    /**
+     * FileInstall takes one folder from framework properties (conf/, .cfg only); a second one, for jars,
+     * is a factory configuration, which FileInstall itself reads from conf/. Rewritten at every launch.
+     */
+    private void watchDeployFolder() throws IOException {
+        if (config.confDir() == null) throw new IllegalStateException("a deploy folder needs a conf folder (FileInstall's configuration goes there)");
+        Files.createDirectories(config.deployDir());
+        String cfg = "# Written by the EdgeFuse launcher at every start: FileInstall watches the deploy folder for bundle jars.\n"
+                + "felix.fileinstall.dir = " + config.deployDir().toAbsolutePath() + "\n"
+                + "felix.fileinstall.filter = .*\\\\.jar\n"
+                + "felix.fileinstall.poll = " + config.confPoll().toMillis() + "\n"
+                + "felix.fileinstall.noInitialDelay = true\n"
+                + "felix.fileinstall.start.new.bundles = true\n"
+                + "felix.fileinstall.log.level = 2\n";
+        Path tmp = config.confDir().resolve(DEPLOY_CFG + ".tmp");
+        Files.writeString(tmp, cfg);
+        Files.move(tmp, config.confDir().resolve(DEPLOY_CFG), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The system bundle's context: install, update, look up services. */

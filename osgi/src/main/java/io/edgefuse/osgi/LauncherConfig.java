@@ -16,6 +16,7 @@ public final class LauncherConfig {
     private final List<Path> bundleDirs = new ArrayList<>();
     private final List<Path> bundleJars = new ArrayList<>();
     private Path confDir;
+    private Path deployDir;
     private Duration confPoll = Duration.ofSeconds(2);
     private Duration startTimeout = Duration.ofSeconds(30);
     private final Map<String, String> properties = new LinkedHashMap<>();
@@ -89,6 +90,20 @@ public final class LauncherConfig {
 
     public Path confDir() {
         return confDir;
+    }
+
+    /**
+     * A folder FileInstall watches for bundle jars (the offline path: copy a jar in to install or update
+     * it, delete it to uninstall). Needs a conf folder, where the launcher writes FileInstall's
+     * configuration for it. Unsigned: only the operator may write there.
+     */
+    public LauncherConfig deployDir(Path dir) {
+        this.deployDir = dir;
+        return this;
+    }
+
+    public Path deployDir() {
+        return deployDir;
     }
 
     public Duration confPoll() {

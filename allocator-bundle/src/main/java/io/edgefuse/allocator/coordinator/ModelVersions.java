@@ -16,14 +16,36 @@ import org.slf4j.LoggerFactory;
  * rollback half done) the version in use stays. So a request is never planned with a version some
  * node of the cluster has not switched to, and one request never mixes versions: it is pinned to the
  * version chosen when it starts, which the nodes keep loaded as their previous version.
+ *
+ * <p>Before the switch the new version is warmed through its own plan (one inference on a zero input,
+ * see {@link #onWarmUp}): a node's engine builds a graph per stage and tile of each version, and
+ * building them costs far more than running them, so user requests keep the old version until the new
+ * one has run once across the cluster.
  */
 public final class ModelVersions {
     private static final Logger LOG = LoggerFactory.getLogger(ModelVersions.class);
     private final Map<String, List<Model>> versions = new LinkedHashMap<>();
     private final Map<String, Model> current = new LinkedHashMap<>();
+    private final java.util.Set<String> warm = new java.util.HashSet<>(), warming = new java.util.HashSet<>();
+    private java.util.function.Consumer<Model> warmUp = this::warmed;
 
     public ModelVersions(Map<String, Model> configured) {
         configured.values().forEach(this::add);
+        configured.values().forEach(m -> warm.add(m.version()));
+    }
+
+    /**
+     * How a version about to be switched to is warmed: the action runs it once and calls
+     * {@link #warmed} when done (successfully or not: a failed warm-up must not block the switch).
+     * Default: no warm-up.
+     */
+    public synchronized void onWarmUp(java.util.function.Consumer<Model> action) {
+        this.warmUp = action;
+    }
+
+    public synchronized void warmed(Model m) {
+        warm.add(m.version());
+        warming.remove(m.version());
     }
 
     public synchronized void add(Model m) {
@@ -57,6 +79,13 @@ public final class ModelVersions {
         for (int i = l.size() - 1; i >= 0; i--) {
             Model v = l.get(i);
             if (serving.stream().allMatch(n -> n.isActive(name, v.version()))) {
+                if (v != cur && !warm.contains(v.version())) {
+                    if (warming.add(v.version())) {
+                        LOG.info("model {}: version {} is active on all {} serving nodes; warming it before the switch", name, v.version().substring(0, 12), serving.size());
+                        warmUp.accept(v);
+                    }
+                    if (!warm.contains(v.version())) return Optional.of(cur);
+                }
                 if (v != cur) {
                     LOG.info("model {}: switching new requests from version {} to {} (active on all {} serving nodes)", name,
                             cur.version().substring(0, 12), v.version().substring(0, 12), serving.size());

@@ -103,6 +103,13 @@ public final class MqttCoordinator implements AutoCloseable {
                 .serverHost(settings.brokerHost()).serverPort(settings.brokerPort()).automaticReconnectWithDefaultConfig().buildAsync();
         this.coordinator = new Coordinator(config, membership, (node, frame) ->
                 client.publishWith().topic(topics.nodeTasks(node)).qos(MqttQos.AT_LEAST_ONCE).payload(frame).send());
+        java.util.concurrent.atomic.AtomicLong warmups = new java.util.concurrent.atomic.AtomicLong();
+        versions.onWarmUp(m -> coordinator.infer("warm-up-" + m.version().substring(0, 12) + "-" + warmups.incrementAndGet(), m, Tensor.zeros(m.input().shape()))
+                .whenComplete((o, e) -> {
+                    if (e != null) LOG.warn("warm-up of {}@{} failed ({}); switching anyway", m.name(), m.version().substring(0, 12), e.toString());
+                    else LOG.info("warm-up of {}@{} took {} ms", m.name(), m.version().substring(0, 12), String.format("%.0f", o.latencyMs()));
+                    versions.warmed(m);
+                }));
         // Decoding images costs CPU; keep it off the MQTT client's threads. The queue is bounded by maxInFlight.
         this.decoders = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "edgefuse-requests");

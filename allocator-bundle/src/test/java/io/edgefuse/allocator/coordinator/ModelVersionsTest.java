@@ -35,7 +35,14 @@ class ModelVersionsTest {
 
         assertEquals(v1, vs.serving(name, List.of(node("a", v1, null, v1), node("b", v1, null, v1))).orElseThrow());
         assertEquals(v1, vs.serving(name, List.of(node("a", v1, v2, v2), node("b", v1, null, v1))).orElseThrow(), "half switched: the old version stays");
-        assertEquals(v2, vs.serving(name, List.of(node("a", v1, v2, v2), node("b", v1, v2, v2))).orElseThrow(), "all switched");
+        List<Model> warming = new java.util.ArrayList<>();
+        vs.onWarmUp(warming::add);
+        List<NodeInfo> all = List.of(node("a", v1, v2, v2), node("b", v1, v2, v2));
+        assertEquals(v1, vs.serving(name, all).orElseThrow(), "all switched, but v2 has not run yet: still v1");
+        assertEquals(v1, vs.serving(name, all).orElseThrow());
+        assertEquals(List.of(v2), warming, "one warm-up, however many requests ask meanwhile");
+        vs.warmed(v2);
+        assertEquals(v2, vs.serving(name, all).orElseThrow(), "warmed: switched");
         assertEquals(v2, vs.current(name).orElseThrow());
         assertEquals(v2, vs.serving(name, List.of(node("a", v1, v2, v1), node("b", v1, v2, v2))).orElseThrow(), "half rolled back: stays");
         assertEquals(v1, vs.serving(name, List.of(node("a", v1, v2, v1), node("b", v1, v2, v1))).orElseThrow(), "all rolled back");

@@ -25,15 +25,18 @@ import org.osgi.service.component.annotations.Deactivate;
  * reports the framework's bundles; inside `edgefuse gateway` (which offers the bundle deployer service)
  * it also installs bundles sent over the air, and reports each deployment's outcome.
  */
-@Component(configurationPid = "io.edgefuse.node", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(configurationPid = "io.edgefuse.node", configurationPolicy = ConfigurationPolicy.REQUIRE, service = Object.class, immediate = true,
+        property = {"osgi.command.scope=edgefuse", "osgi.command.function=status", "osgi.command.function=models"})
 public final class EdgeNodeComponent {
     private EdgeNode node;
     private ScheduledExecutorService outcomes;
+    private GatewayBundles bundles;
 
     @Activate
     void activate(BundleContext ctx, Map<String, Object> props) {
         NodeConfig cfg = NodeConfig.fromMap(props);
         GatewayBundles bundles = new GatewayBundles(ctx, deployer(ctx), cfg.ota().staging(cfg.nodeId()));
+        this.bundles = bundles;
         EdgeNode n = NodeMain.start(cfg, new EdgeNode.Host(bundles::versions, bundles.canInstall() ? bundles : null));
         node = n;
         outcomes = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -45,6 +48,35 @@ public final class EdgeNodeComponent {
         outcomes.scheduleWithFixedDelay(() -> {
             if (n.online() && bundles.reportOutcomes(cfg.nodeId(), n::report)) n.statusChanged();
         }, 200, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** Gogo {@code edgefuse:status}: the node, its capacity and load, models, EdgeFuse bundle versions. */
+    public String status() {
+        EdgeNode n = node;
+        if (n == null) return "no node running";
+        StringBuilder sb = new StringBuilder();
+        sb.append("node ").append(n.nodeId()).append(n.online() ? " online" : " offline").append(", engine ").append(n.engine())
+                .append(", conv ").append(String.format("%.2f", n.capacity().gflops().getOrDefault("conv", 0.0))).append(" GFLOP/s")
+                .append(", pid ").append(ProcessHandle.current().pid()).append('\n');
+        sb.append(models());
+        if (bundles != null) {
+            bundles.versions().forEach((name, v) -> {
+                if (name.startsWith("edgefuse") || name.startsWith("io.edgefuse")) sb.append("bundle ").append(name).append(' ').append(v).append('\n');
+            });
+        }
+        return sb.toString();
+    }
+
+    /** Gogo {@code edgefuse:models}: every model version the node holds, and which is active or previous. */
+    public String models() {
+        EdgeNode n = node;
+        if (n == null) return "no node running";
+        StringBuilder sb = new StringBuilder();
+        for (var r : n.models().list()) {
+            String role = n.models().isActive(r) ? "active" : r.version().equals(n.models().previous(r.name()).orElse(null)) ? "previous" : "loaded";
+            sb.append("model ").append(r.name()).append(' ').append(r.version()).append(' ').append(role).append('\n');
+        }
+        return sb.length() == 0 ? "no models\n" : sb.toString();
     }
 
     @SuppressWarnings("unchecked")

@@ -21,7 +21,6 @@ import io.edgefuse.protocol.ota.KeyFiles;
 import io.edgefuse.protocol.ota.Manifest;
 import io.edgefuse.protocol.ota.OtaReport;
 import io.edgefuse.protocol.ota.OtaTopics;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,6 +139,76 @@ class BundleOtaInFelixTest {
             } finally {
                 assertTrue(felix.stop(Duration.ofSeconds(30)), "framework did not stop");
             }
+        }
+    }
+
+    @Test
+    void aJarCopiedIntoTheDeployFolderIsInstalledAndGogoShowsTheNode() throws Exception {
+        Model model = ServicesInFelixTest.tinyModel();
+        Path modelDir = work.resolve("models/tiny");
+        ModelFormat.write(model, modelDir);
+        Path conf = Files.createDirectories(work.resolve("conf")), deploy = work.resolve("deploy");
+        try (EmbeddedBroker broker = EmbeddedBroker.startOnLoopback();
+             TopicWatcher mqtt = new TopicWatcher(broker.port(), "test-deploy").subscribe(TOPICS.nodeStatus("gw-d"))) {
+            Map<String, String> node = new LinkedHashMap<>();
+            node.put("node.id", "gw-d");
+            node.put("broker.host", EmbeddedBroker.LOOPBACK);
+            node.put("broker.port", Integer.toString(broker.port()));
+            node.put("executor", "java");
+            node.put("probe", "false");
+            node.put("models", modelDir.toString());
+            writeCfg(conf, "io.edgefuse.node", node);
+            FelixLauncher felix = new FelixLauncher(LauncherConfig.storage(work.resolve("cache"))
+                    .bundleDir(Dist.dir().resolve("bundles")).confDir(conf).deployDir(deploy).confPoll(Duration.ofMillis(100)));
+            StartReport report = felix.start();
+            try {
+                assertTrue(report.ok(), report.toString());
+                assertNotNull(mqtt.next(TOPICS.nodeStatus("gw-d"), m -> json(m).path("online").asBoolean(false), 30_000), "node not online\n" + felix.report());
+
+                // the offline path: a bundle jar copied into the deploy folder
+                java.util.jar.Manifest mf = new java.util.jar.Manifest();
+                mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+                mf.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+                mf.getMainAttributes().putValue("Bundle-SymbolicName", "test.dropin");
+                mf.getMainAttributes().putValue("Bundle-Version", "1.2.3");
+                Path tmp = work.resolve("dropin.jar");
+                try (JarOutputStream jo = new JarOutputStream(Files.newOutputStream(tmp), mf)) {
+                    jo.putNextEntry(new JarEntry("readme.txt"));
+                    jo.write("dropped in".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    jo.closeEntry();
+                }
+                Files.move(tmp, deploy.resolve("dropin.jar"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                long deadline = System.currentTimeMillis() + 30_000;
+                Bundle dropped = null;
+                while (dropped == null && System.currentTimeMillis() < deadline) {
+                    for (Bundle b : felix.context().getBundles()) if ("test.dropin".equals(b.getSymbolicName()) && b.getState() == Bundle.ACTIVE) dropped = b;
+                    Thread.sleep(100);
+                }
+                assertNotNull(dropped, "FileInstall did not install and start the jar from the deploy folder\n" + felix.report());
+                assertEquals("1.2.3", dropped.getVersion().toString());
+
+                String status = gogo(felix, "edgefuse:status"), models = gogo(felix, "edgefuse:models");
+                assertTrue(status.contains("node gw-d online") && status.contains("bundle edgefuse-node "), status);
+                assertTrue(models.contains("model tiny " + model.version() + " active"), models);
+            } finally {
+                assertTrue(felix.stop(Duration.ofSeconds(30)), "framework did not stop");
+            }
+        }
+    }
+
+    private static String gogo(FelixLauncher felix, String command) throws Exception {
+        var ctx = felix.context();
+        org.osgi.framework.ServiceReference<?>[] processors = ctx.getAllServiceReferences("org.apache.felix.service.command.CommandProcessor", null);
+        assertNotNull(processors, "no Gogo CommandProcessor");
+        Object processor = ctx.getService(processors[0]);
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            Object session = Reflect.call(processor, "createSession", new java.io.ByteArrayInputStream(new byte[0]), out, out);
+            Object result = Reflect.call(session, "execute", command);
+            Reflect.call(session, "close");
+            return result + out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        } finally {
+            ctx.ungetService(processors[0]);
         }
     }
 

@@ -38,6 +38,10 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--cache", description = "Felix's bundle cache, wiped at every launch. Default: a new temporary folder, deleted on exit.")
     Path cache;
 
+    @Option(names = "--deploy", description = "Folder FileInstall watches for bundle jars (the offline path: copy a jar in to install or update it,"
+            + " delete it to uninstall; not signed, so only the operator may write there). Default: none.")
+    Path deploy;
+
     @Option(names = "--shell", description = "Also start the Gogo shell on this terminal (lb, scr:list, stop 0).")
     boolean shell;
 
@@ -53,6 +57,7 @@ final class GatewayCommand implements Callable<Integer> {
         boolean ownCache = cache == null;
         Path cacheDir = ownCache ? Files.createTempDirectory("edgefuse-felix-cache") : cache;
         LauncherConfig config = LauncherConfig.storage(cacheDir).bundleDir(bundles).confDir(conf);
+        if (deploy != null) config.deployDir(deploy);
         if (shell) config.bundleDir(distDir.resolve("interactive"));
 
         FelixLauncher launcher = new FelixLauncher(config);

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
                 EvaluateCommand.class,
                 PruneCompareCommand.class,
                 BenchPrunedCommand.class,
-                ClusterCommand.class})
+                ClusterCommand.class,
+                BenchOtaCommand.class})
 public final class Main {
 
     static {

@@ -64,7 +64,9 @@ class ModelOtaEndToEndTest {
             cluster = LocalCluster.start(nodes, spec);
             MqttCoordinator.Settings s = MqttCoordinator.Settings.of(cluster.brokerHost(), cluster.brokerPort(), Map.of(v1.name(), ModelFormat.read(folder)))
                     .withOta(new MqttCoordinator.Ota(List.of(Path.of(pub)), dir.resolve("staging/coordinator"), 10_000));
-            coordinator = new MqttCoordinator(s, CoordinatorConfig.defaults().withPlanner("layerwise").withTimeouts(60_000, 3_000)).start();
+            // A generous tile timeout: these tests are about updates, and on a loaded 2-core machine the first
+            // tiles (engine graphs being built) can take longer than the default floor; re-sends are tested elsewhere.
+            coordinator = new MqttCoordinator(s, CoordinatorConfig.defaults().withPlanner("layerwise").withTimeouts(120_000, 30_000)).start();
             long deadline = System.currentTimeMillis() + 120_000;
             while (coordinator.membership().online().size() < nodes) {
                 if (System.currentTimeMillis() > deadline) throw new AssertionError("nodes not online:\n" + cluster.logTail("n1"));
