@@ -136,7 +136,11 @@ final class BenchClusterCommand implements Callable<Integer> {
         for (String p : planners) {
             err.printf("%s: %d warm-up + %d timed request(s) of %s...%n", p, warmup, requests, m.name());
             err.flush();
-            MqttCoordinator.Settings s = MqttCoordinator.Settings.of(Hub.BROKER_HOST, ShapedLinks.BROKER_PORT, Map.of(m.name(), m));
+            MqttCoordinator.Settings d = MqttCoordinator.Settings.of(Hub.BROKER_HOST, ShapedLinks.BROKER_PORT, Map.of(m.name(), m));
+            // An emulated node is throttled as a whole: a GC pause or a busy moment at a few percent of a core
+            // delays its heartbeat by seconds, which the default 3.5 s would take for a lost node.
+            MqttCoordinator.Settings s = new MqttCoordinator.Settings(d.brokerHost(), d.brokerPort(), d.topicRoot(), d.models(), d.maxRequestBytes(),
+                    d.maxInFlight(), d.topK(), 30_000);
             CoordinatorConfig cfg = new CoordinatorConfig(p, link, wire, 600_000, 120_000, 4.0, 2);
             try (MqttCoordinator c = new MqttCoordinator(s, cfg).start()) {
                 Cluster cl = awaitNodes(c, m, st.nodes.size(), link);
