@@ -73,6 +73,44 @@ public final class GlobalRanking {
     }
 
     /**
+     * As {@link #lowest(int)}, then each group's kept filter count rounded to the nearest multiple of
+     * {@code multiple} (at least one multiple): oneDNN's convolution kernels work in blocks of 8 or 16
+     * channels, and a layer of 43 channels can run slower than one of 64. A group rounded up gives back
+     * its most important picks; rounded down it loses its next least important filters. If rounding
+     * leaves nothing to remove, the group of the least important unit loses one multiple.
+     */
+    public Map<String, Set<Integer>> lowest(int count, int multiple) {
+        if (multiple <= 1) return lowest(count);
+        Map<String, Set<Integer>> picked = lowest(count);
+        Map<String, List<Unit>> byGroup = new HashMap<>();
+        for (Unit u : units) byGroup.computeIfAbsent(u.conv(), k -> new ArrayList<>()).add(u);
+        Map<String, Set<Integer>> r = new HashMap<>();
+        for (Map.Entry<String, List<Unit>> e : byGroup.entrySet()) {
+            int n = e.getValue().get(0).group().filters();
+            int chosen = picked.getOrDefault(e.getKey(), Set.of()).size();
+            int kept = Math.min(n, Math.max(multiple, (int) Math.round((n - chosen) / (double) multiple) * multiple));
+            take(r, e.getKey(), e.getValue(), n - kept);
+        }
+        if (r.isEmpty() && count > 0) {
+            for (Unit u : units) {
+                int n = u.group().filters(), kept = ((n - 1) / multiple) * multiple;
+                if (kept >= multiple) {
+                    take(r, u.conv(), byGroup.get(u.conv()), n - kept);
+                    break;
+                }
+            }
+        }
+        return r;
+    }
+
+    private static void take(Map<String, Set<Integer>> r, String conv, List<Unit> ranked, int n) {
+        if (n <= 0) return;
+        Set<Integer> s = new TreeSet<>();
+        for (int i = 0; i < n; i++) s.add(ranked.get(i).filter());
+        r.put(conv, s);
+    }
+
+    /**
      * The removal request for the {@code count} least important units, skipping any that would take a
      * group's last filter.
      */

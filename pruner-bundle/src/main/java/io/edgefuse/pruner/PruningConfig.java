@@ -20,9 +20,17 @@ import java.util.List;
  * @param checkpoints fractions of FLOPs removed at which the loop stops exactly and reports the model
  *     (ascending; steps are clipped so as not to jump over one)
  * @param maxIterations a safety bound on steps (accepted or undone)
+ * @param channelMultiple every group keeps a multiple of this many filters (1: any count); see
+ *     {@link GlobalRanking#lowest(int, int)}
  */
 public record PruningConfig(boolean adaptive, double initialRate, double growth, double shrink, double maxRate,
-        double tolerance, double targetFlopsRemoved, double maxAccuracyDrop, List<Double> checkpoints, int maxIterations) {
+        double tolerance, double targetFlopsRemoved, double maxAccuracyDrop, List<Double> checkpoints, int maxIterations, int channelMultiple) {
+
+    /** Any channel count. */
+    public PruningConfig(boolean adaptive, double initialRate, double growth, double shrink, double maxRate,
+            double tolerance, double targetFlopsRemoved, double maxAccuracyDrop, List<Double> checkpoints, int maxIterations) {
+        this(adaptive, initialRate, growth, shrink, maxRate, tolerance, targetFlopsRemoved, maxAccuracyDrop, checkpoints, maxIterations, 1);
+    }
 
     public PruningConfig {
         if (!(initialRate > 0 && initialRate <= 1)) throw new IllegalArgumentException("rate must be in (0, 1], got " + initialRate);
@@ -46,6 +54,7 @@ public record PruningConfig(boolean adaptive, double initialRate, double growth,
         }
         checkpoints = List.copyOf(c);
         if (maxIterations < 1) throw new IllegalArgumentException("maxIterations must be >= 1");
+        if (channelMultiple < 1) throw new IllegalArgumentException("channel multiple must be >= 1, got " + channelMultiple);
     }
 
     /** Adaptive: r_0 = 5% (Yeom et al.'s fixed step), x1.5 after a good step, x0.5 and undo after a bad one, tolerance 1 point. */

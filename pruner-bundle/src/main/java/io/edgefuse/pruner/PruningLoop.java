@@ -3,6 +3,8 @@ package io.edgefuse.pruner;
 import io.edgefuse.model.Model;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Adaptive global structured pruning (after Gao et al., ICC 2023, on Yeom et al.'s LRP criterion). Each
@@ -71,9 +73,13 @@ public final class PruningLoop {
             }
             int count = Math.max(1, Math.min(left, (int) Math.round(rate * left)));
             double clip = nextCheckpoint < cfg.checkpoints().size() ? cfg.checkpoints().get(nextCheckpoint) : target;
-            Removal cut = removeUpTo(current, ranking, count, clip, flops0);
+            Removal cut = removeUpTo(current, ranking, count, clip, flops0, cfg.channelMultiple());
             Model candidate = cut.model();
             int removed = cut.count();
+            if (removed == 0) {
+                stop = "no removable filters left (channel multiple " + cfg.channelMultiple() + ")";
+                break;
+            }
             if (betweenSteps != null) {
                 listener.phase("fine-tuning between steps");
                 candidate = betweenSteps.fineTune(candidate);
@@ -121,14 +127,17 @@ public final class PruningLoop {
      * reaches {@code clip} (fraction of FLOPs removed) if a shorter one does: so the loop lands on a
      * FLOPs target instead of jumping past it.
      */
-    private static Removal removeUpTo(Model m, GlobalRanking r, int count, double clip, long flops0) {
-        Model full = FilterRemoval.remove(m, r.lowest(count));
-        if (Double.isNaN(clip) || removedFraction(full, flops0) <= clip + 1e-9 || count == 1) return new Removal(full, count);
+    private static Removal removeUpTo(Model m, GlobalRanking r, int count, double clip, long flops0, int multiple) {
+        Map<String, Set<Integer>> request = r.lowest(count, multiple);
+        if (request.isEmpty()) return new Removal(m, 0);
+        Model full = FilterRemoval.remove(m, request);
+        int units = units(request);
+        if (Double.isNaN(clip) || removedFraction(full, flops0) <= clip + 1e-9 || units == 1) return new Removal(full, units);
         int lo = 1, hi = count;
         Model best = full;
         while (lo < hi) {
             int mid = (lo + hi) / 2;
-            Model c = FilterRemoval.remove(m, r.lowest(mid));
+            Model c = FilterRemoval.remove(m, r.lowest(mid, multiple));
             if (removedFraction(c, flops0) >= clip - 1e-9) {
                 hi = mid;
                 best = c;
@@ -136,7 +145,13 @@ public final class PruningLoop {
                 lo = mid + 1;
             }
         }
-        return new Removal(hi == count ? full : best, hi);
+        return hi == count ? new Removal(full, units) : new Removal(best, units(r.lowest(hi, multiple)));
+    }
+
+    private static int units(Map<String, Set<Integer>> request) {
+        int n = 0;
+        for (Set<Integer> s : request.values()) n += s.size();
+        return n;
     }
 
     private static double removedFraction(Model m, long flops0) {

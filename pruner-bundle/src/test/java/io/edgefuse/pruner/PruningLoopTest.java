@@ -189,6 +189,20 @@ class PruningLoopTest {
         }
     }
 
+    @Test
+    void aChannelMultipleKeepsEveryLayerAtAMultipleOfIt() {
+        ResidualNet net = residualNet();
+        Model m = net.model();
+        PruningConfig cfg = new PruningConfig(false, 0.2, 1, 1, 0.2, 0, 0.5, Double.NaN, List.of(), 100, 4);
+        PruningLoop.Result r = new PruningLoop(new L1Criterion(), List.of(), new JavaEvaluator(selfLabelled(m, 10, 500)), null, cfg, null).run(m);
+        assertTrue(r.flopsRemoved() > 0.2, r.stopReason());
+        for (var node : r.model().nodes()) {
+            if (node.op() instanceof Op.Conv2D c) assertEquals(0, c.filters() % 4, node.name() + " has " + c.filters());
+        }
+        for (PruningStep s : r.steps().subList(1, r.steps().size())) assertEquals(0, s.removed() % 4, s.toString());
+        passesPartitionCheck(r.model());
+    }
+
     private static void passesPartitionCheck(Model p) {
         List<PartitionCheck.Case> cases = PartitionCheck.run(p, PartitionCheck.testPlans(p, 3, 42), RandomGraphs.input(p, 42), JAVA, d -> JAVA);
         assertFalse(cases.isEmpty());

@@ -19,6 +19,9 @@ final class PruneOptions {
     @Option(names = "--validation", defaultValue = "5000", description = "How many images at the end of the training set form the validation set the loop decides by. Default: ${DEFAULT-VALUE}.")
     int validation;
 
+    @Option(names = "--channel-multiple", defaultValue = "1", description = "Keep a multiple of M filters in every layer (8 or 16 suits oneDNN's blocked kernels; 1: any count). Default: ${DEFAULT-VALUE}.")
+    int channelMultiple;
+
     @Option(names = "--test-images", description = "Report test accuracy on the first N test images only (quick looks). Default: all 10000.")
     Integer testImages;
 
@@ -51,15 +54,16 @@ final class PruneOptions {
         if (!Double.isNaN(maxDropPoints) && !(maxDropPoints >= 0 && maxDropPoints < 100)) {
             throw new IllegalArgumentException("--max-accuracy-drop is in accuracy points, in [0, 100), got " + maxDropPoints);
         }
+        if (channelMultiple < 1) throw new IllegalArgumentException("--channel-multiple must be >= 1, got " + channelMultiple);
         if (!(tolerancePoints >= 0)) throw new IllegalArgumentException("--tolerance must be >= 0 points, got " + tolerancePoints);
         double budget = Double.isNaN(maxDropPoints) ? Double.NaN : maxDropPoints / 100;
         if (fixed()) {
             double r = mode.fixedRate;
             if (!(r > 0 && r <= 1)) throw new IllegalArgumentException("--fixed-rate must be in (0, 1], got " + r);
-            return new PruningConfig(false, r, 1, 1, r, 0, targetFlops, budget, checkpoints, MAX_STEPS);
+            return new PruningConfig(false, r, 1, 1, r, 0, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple);
         }
         if (!(rate > 0 && rate <= MAX_RATE)) throw new IllegalArgumentException("--rate must be in (0, " + MAX_RATE + "], got " + rate);
-        return new PruningConfig(true, rate, GROWTH, SHRINK, MAX_RATE, tolerancePoints / 100, targetFlops, budget, checkpoints, MAX_STEPS);
+        return new PruningConfig(true, rate, GROWTH, SHRINK, MAX_RATE, tolerancePoints / 100, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple);
     }
 
     String modeText() {
