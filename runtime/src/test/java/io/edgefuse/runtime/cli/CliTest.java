@@ -1,5 +1,7 @@
 package io.edgefuse.runtime.cli;
 
+import static io.edgefuse.runtime.cli.CliRun.run;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,32 +9,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgefuse.model.io.ModelFormat;
 import io.edgefuse.model.testing.RandomGraphs;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The verbs as a user calls them: exit codes, JSON output, and messages for bad arguments. */
 class CliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void modelsPrintsMacsAsJson() throws Exception {
-        Run r = run("models", "vgg16", "resnet50", "--json");
+        CliRun r = run("models", "vgg16", "resnet50", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode doc = JSON.readTree(r.out());
         assertEquals(15.47e9, doc.get(0).path("macs").asDouble(), 0.02 * 15.47e9);
@@ -43,30 +31,30 @@ class CliTest {
     void checkPartitionPassesOnAModelFolderAndExitsNonZeroOnBadInput(@TempDir Path dir) throws Exception {
         Path folder = dir.resolve("m");
         ModelFormat.write(RandomGraphs.generate(5), folder);
-        Run ok = run("check-partition", "--model", folder.toString(), "--devices", "2,3", "--executor", "java", "--json");
+        CliRun ok = run("check-partition", "--model", folder.toString(), "--devices", "2,3", "--executor", "java", "--json");
         assertEquals(0, ok.code(), ok.err());
         assertTrue(JSON.readTree(ok.out()).path("passed").asBoolean());
-        Run planners = run("check-partition", "--model", folder.toString(), "--devices", "3", "--executor", "java", "--planner", "all");
+        CliRun planners = run("check-partition", "--model", folder.toString(), "--devices", "3", "--executor", "java", "--planner", "all");
         assertEquals(0, planners.code(), planners.err());
-        Run missing = run("check-partition", "--model", dir.resolve("nothing").toString());
+        CliRun missing = run("check-partition", "--model", dir.resolve("nothing").toString());
         assertEquals(3, missing.code());
         assertTrue(missing.err().contains("neither a zoo model"), missing.err());
-        Run badDevices = run("check-partition", "--model", folder.toString(), "--devices", "0");
+        CliRun badDevices = run("check-partition", "--model", folder.toString(), "--devices", "0");
         assertEquals(3, badDevices.code());
     }
 
     @Test
     void simulateReportsEveryPlannerAndWritesAChart(@TempDir Path dir) throws Exception {
         Path chart = dir.resolve("c.svg");
-        Run r = run("simulate", "--model", "resnet18", "--nodes", "2xpi4,1xpi3", "--requests", "3", "--json", "--chart", chart.toString());
+        CliRun r = run("simulate", "--model", "resnet18", "--nodes", "2xpi4,1xpi3", "--requests", "3", "--json", "--chart", chart.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode doc = JSON.readTree(r.out());
         assertEquals(5, doc.path("planners").size());
         assertTrue(Files.readString(chart).startsWith("<svg"));
-        Run bad = run("simulate", "--model", "resnet18", "--nodes", "2xpi9");
+        CliRun bad = run("simulate", "--model", "resnet18", "--nodes", "2xpi9");
         assertEquals(3, bad.code());
         assertTrue(bad.err().contains("unknown device profile 'pi9'"), bad.err());
-        Run badEvent = run("simulate", "--model", "resnet18", "--event", "slow@x");
+        CliRun badEvent = run("simulate", "--model", "resnet18", "--event", "slow@x");
         assertEquals(3, badEvent.code());
     }
 
@@ -81,11 +69,11 @@ class CliTest {
     void clusterVerbsHaveHelpAndRejectBadInputBeforeTouchingTheSystem() {
         for (String[] v : new String[][] {{"cluster", "--help"}, {"cluster", "up", "--help"}, {"cluster", "down", "--help"}, {"cluster", "status", "--help"},
                 {"bench", "cluster", "--help"}}) {
-            Run r = run(v);
+            CliRun r = run(v);
             assertEquals(0, r.code(), String.join(" ", v));
             assertTrue(r.out().contains("Usage"), r.out());
         }
-        Run badPlanner = run("bench", "cluster", "--model", "vgg16", "--planners", "edgefuse,magic");
+        CliRun badPlanner = run("bench", "cluster", "--model", "vgg16", "--planners", "edgefuse,magic");
         assertEquals(3, badPlanner.code());
         assertTrue(badPlanner.err().contains("magic"), badPlanner.err());
         assertEquals(3, run("bench", "cluster", "--model", "vgg16", "--requests", "0").code());

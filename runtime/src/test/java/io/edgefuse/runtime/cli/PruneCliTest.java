@@ -1,5 +1,7 @@
 package io.edgefuse.runtime.cli;
 
+import static io.edgefuse.runtime.cli.CliRun.run;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,58 +10,44 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgefuse.model.Model;
 import io.edgefuse.model.io.ModelFormat;
 import io.edgefuse.model.zoo.Zoo;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** prune, prune-compare and bench-pruned as a user calls them (seeded, untrained fmnist-vgg; few samples). */
 class PruneCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void badArgumentsGetAMessageAndANonZeroExit(@TempDir Path dir) {
         String out = dir.resolve("o").toString();
-        Run missing = run("prune", "--model", dir.resolve("absent").toString(), "--target-flops", "0.5", "--out", out);
+        CliRun missing = run("prune", "--model", dir.resolve("absent").toString(), "--target-flops", "0.5", "--out", out);
         assertEquals(3, missing.code());
         assertTrue(missing.err().contains("neither a zoo model"), missing.err());
-        Run noStop = run("prune", "--model", "fmnist-vgg", "--out", out);
+        CliRun noStop = run("prune", "--model", "fmnist-vgg", "--out", out);
         assertEquals(2, noStop.code(), "a FLOPs target or an accuracy budget is required");
         assertTrue(noStop.err().contains("--target-flops") && noStop.err().contains("--max-accuracy-drop"), noStop.err());
-        Run badTarget = run("prune", "--model", "fmnist-vgg", "--target-flops", "50", "--out", out);
+        CliRun badTarget = run("prune", "--model", "fmnist-vgg", "--target-flops", "50", "--out", out);
         assertEquals(3, badTarget.code());
         assertTrue(badTarget.err().contains("fraction of FLOPs to remove, in (0, 1)"), badTarget.err());
-        Run badCriterion = run("prune", "--model", "fmnist-vgg", "--criterion", "hrank", "--target-flops", "0.5", "--out", out);
+        CliRun badCriterion = run("prune", "--model", "fmnist-vgg", "--criterion", "hrank", "--target-flops", "0.5", "--out", out);
         assertEquals(3, badCriterion.code());
         assertTrue(badCriterion.err().contains("lrp, l1, taylor, random"), badCriterion.err());
-        Run bothModes = run("prune", "--model", "fmnist-vgg", "--target-flops", "0.5", "--adaptive", "--fixed-rate", "0.1", "--out", out);
+        CliRun bothModes = run("prune", "--model", "fmnist-vgg", "--target-flops", "0.5", "--adaptive", "--fixed-rate", "0.1", "--out", out);
         assertEquals(2, bothModes.code());
-        Run badRate = run("prune", "--model", "fmnist-vgg", "--target-flops", "0.5", "--fixed-rate", "0", "--out", out);
+        CliRun badRate = run("prune", "--model", "fmnist-vgg", "--target-flops", "0.5", "--fixed-rate", "0", "--out", out);
         assertEquals(3, badRate.code());
-        Run badPoints = run("prune-compare", "--model", "fmnist-vgg", "--points", "0.5,0.3", "--out", out);
+        CliRun badPoints = run("prune-compare", "--model", "fmnist-vgg", "--points", "0.5,0.3", "--out", out);
         assertEquals(3, badPoints.code());
         assertTrue(badPoints.err().contains("ascending"), badPoints.err());
-        Run wrongInput = run("prune", "--model", "resnet18", "--target-flops", "0.5", "--out", out);
+        CliRun wrongInput = run("prune", "--model", "resnet18", "--target-flops", "0.5", "--out", out);
         assertEquals(3, wrongInput.code());
         assertTrue(wrongInput.err().contains("Fashion-MNIST images are [28, 28, 1]"), wrongInput.err());
         assertEquals(0, run("prune", "--help").code());
         assertEquals(0, run("prune-compare", "--help").code());
         assertEquals(0, run("bench-pruned", "--help").code());
-        Run notPruned = run("bench-pruned", "--model", "fmnist-vgg", "--pruned", "resnet18");
+        CliRun notPruned = run("bench-pruned", "--model", "fmnist-vgg", "--pruned", "resnet18");
         assertEquals(3, notPruned.code());
         assertTrue(notPruned.err().contains("not a pruned version"), notPruned.err());
     }
@@ -67,7 +55,7 @@ class PruneCliTest {
     @Test
     void pruneWritesASmallerModelAndItsReportThenCompareAndBenchRunOnIt(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("pruned");
-        Run r = run("prune", "--model", "fmnist-vgg", "--criterion", "l1", "--samples-per-class", "1", "--validation", "200", "--test-images", "300",
+        CliRun r = run("prune", "--model", "fmnist-vgg", "--criterion", "l1", "--samples-per-class", "1", "--validation", "200", "--test-images", "300",
                 "--target-flops", "0.2", "--fixed-rate", "0.1", "--out", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode rep = JSON.readTree(r.out());
@@ -80,7 +68,7 @@ class PruneCliTest {
         assertTrue(rep.path("steps").size() >= 2);
 
         Path cmp = dir.resolve("cmp");
-        Run c = run("prune-compare", "--model", "fmnist-vgg", "--criteria", "l1,random", "--samples-per-class", "1", "--validation", "200", "--test-images", "300",
+        CliRun c = run("prune-compare", "--model", "fmnist-vgg", "--criteria", "l1,random", "--samples-per-class", "1", "--validation", "200", "--test-images", "300",
                 "--points", "0.1,0.2", "--fixed-rate", "0.1", "--out", cmp.toString());
         assertEquals(0, c.code(), c.err());
         assertTrue(c.out().contains("test % @10%") && c.out().contains("random"), c.out());
@@ -93,7 +81,7 @@ class PruneCliTest {
         }
         assertTrue(Files.readString(cmp.resolve("accuracy-vs-flops.svg")).contains("<polyline"));
 
-        Run b = run("bench-pruned", "--model", "fmnist-vgg", "--pruned", out.toString(), "--warmup", "1", "--iterations", "3", "--json");
+        CliRun b = run("bench-pruned", "--model", "fmnist-vgg", "--pruned", out.toString(), "--warmup", "1", "--iterations", "3", "--json");
         assertEquals(0, b.code(), b.err());
         assertTrue(JSON.readTree(b.out()).path("pruned").path("msPerImage").asDouble() > 0);
     }

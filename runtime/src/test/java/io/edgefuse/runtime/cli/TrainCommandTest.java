@@ -1,5 +1,7 @@
 package io.edgefuse.runtime.cli;
 
+import static io.edgefuse.runtime.cli.CliRun.run;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,33 +9,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgefuse.model.Model;
 import io.edgefuse.model.io.ModelFormat;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `train` and `evaluate` as a user calls them, on a few hundred real Fashion-MNIST images. */
 class TrainCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void trainsWritesAModelFolderWithItsRecordAndEvaluatesIt(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("m");
-        Run r = run("train", "--arch", "fmnist-resnet", "--epochs", "1", "--train-limit", "256", "--batch", "64", "--seed", "5", "--augment",
+        CliRun r = run("train", "--arch", "fmnist-resnet", "--epochs", "1", "--train-limit", "256", "--batch", "64", "--seed", "5", "--augment",
                 "--eval-each-epoch", "--threads", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("epoch 1/1"), r.err());
@@ -50,7 +38,7 @@ class TrainCommandTest {
         assertTrue(rec.path("history").get(0).path("testAccuracy").isNumber());
         double recorded = rec.path("testAccuracy").asDouble();
 
-        Run e = run("evaluate", "--model", out.toString(), "--json");
+        CliRun e = run("evaluate", "--model", out.toString(), "--json");
         assertEquals(0, e.code(), e.err());
         JsonNode doc = JSON.readTree(e.out());
         assertEquals(recorded, doc.path("accuracy").asDouble(), 1e-9);
@@ -60,18 +48,18 @@ class TrainCommandTest {
 
     @Test
     void badInputGetsAClearMessageAndANonZeroExit(@TempDir Path dir) {
-        Run arch = run("train", "--arch", "nope", "--out", dir.resolve("a").toString());
+        CliRun arch = run("train", "--arch", "nope", "--out", dir.resolve("a").toString());
         assertEquals(3, arch.code());
-        Run opt = run("train", "--arch", "fmnist-vgg", "--optimizer", "rmsprop", "--out", dir.resolve("b").toString());
+        CliRun opt = run("train", "--arch", "fmnist-vgg", "--optimizer", "rmsprop", "--out", dir.resolve("b").toString());
         assertEquals(3, opt.code());
         assertTrue(opt.err().contains("--optimizer must be one of [adam, sgd]"), opt.err());
-        Run lr = run("train", "--arch", "fmnist-vgg", "--lr", "0", "--out", dir.resolve("c").toString());
+        CliRun lr = run("train", "--arch", "fmnist-vgg", "--lr", "0", "--out", dir.resolve("c").toString());
         assertEquals(3, lr.code());
         assertTrue(lr.err().contains("learning rate"), lr.err());
-        Run data = run("train", "--arch", "fmnist-vgg", "--data", dir.resolve("none").toString(), "--out", dir.resolve("d").toString());
+        CliRun data = run("train", "--arch", "fmnist-vgg", "--data", dir.resolve("none").toString(), "--out", dir.resolve("d").toString());
         assertEquals(3, data.code());
         assertTrue(data.err().contains("dataset-fashion-mnist"), data.err());
-        Run wrongModel = run("evaluate", "--model", "resnet18", "--limit", "1");
+        CliRun wrongModel = run("evaluate", "--model", "resnet18", "--limit", "1");
         assertEquals(3, wrongModel.code());
         assertTrue(wrongModel.err().contains("[28, 28, 1]"), wrongModel.err());
         assertEquals(2, run("train", "--arch", "fmnist-vgg").code());
