@@ -66,17 +66,8 @@ final class Gradient {
             double[] scale = Forward.batchNorm(m, n, bn)[0];
             for (int k = 0; k < a.length; k++) back[k] = g[k] * scale[k % scale.length];
         } else if (op instanceof Op.MaxPool) {
-            int c = in.c();
-            PoolWindows.forEach(m.window(i), in, out, (p, src, count) -> {
-                for (int k = 0; k < c; k++) {
-                    int best = -1;
-                    for (int t = 0; t < count; t++) {
-                        int idx = src[t] * c + k;
-                        if (best < 0 || a[idx] > a[best]) best = idx;
-                    }
-                    if (best >= 0) back[best] += g[p * c + k];
-                }
-            });
+            // A max pool's gradient goes to each window's winner: the same routing as LRP's winner-take-all.
+            System.arraycopy(Lrp.maxPoolWinner(m, i, a, g), 0, back, 0, back.length);
         } else if (op instanceof Op.AvgPool) {
             int c = in.c();
             PoolWindows.forEach(m.window(i), in, out, (p, src, count) -> {

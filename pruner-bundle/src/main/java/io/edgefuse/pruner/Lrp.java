@@ -173,7 +173,8 @@ public final class Lrp {
         return back;
     }
 
-    private static double[] maxPoolWinner(Model m, int i, double[] a, double[] r) {
+    /** Routes {@code r} of each pooled position to the input that won its window (also the max pool's gradient). */
+    static double[] maxPoolWinner(Model m, int i, double[] a, double[] r) {
         Shape in = m.shapeOf(m.node(i).input()), out = m.shape(i);
         int c = in.c();
         double[] back = new double[a.length];
