@@ -1,7 +1,10 @@
 package io.edgefuse.pruner;
 
 import io.edgefuse.model.Model;
+import io.edgefuse.model.Node;
+import io.edgefuse.model.Op;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +12,7 @@ import java.util.Set;
 /**
  * Adaptive global structured pruning (after Gao et al., ICC 2023, on Yeom et al.'s LRP criterion). Each
  * step scores the current model's filters with the criterion (recomputed every step), ranks them
- * globally after per-layer normalisation, removes the lowest r_t of the remaining ones for real, and
+ * globally after per-layer normalisation ({@link RankingConfig}), removes the lowest r_t of the remaining ones for real, and
  * evaluates on the validation set. Adaptive mode: a step whose validation accuracy fell by at most the
  * tolerance is kept and r grows; otherwise it is undone and r shrinks - a one-filter step is kept anyway
  * (there is nothing smaller to try) unless it breaks the accuracy budget. Fixed mode keeps every step.
@@ -49,6 +52,8 @@ public final class PruningLoop {
         Evaluation base = validation.evaluate(current), cur = base;
         List<PruningStep> steps = new ArrayList<>();
         int removable = GlobalRanking.removable(current);
+        Map<String, Integer> widths = new HashMap<>();
+        for (Node n : current.nodes()) if (n.op() instanceof Op.Conv2D c) widths.put(n.name(), c.filters());
         PruningStep s0 = new PruningStep(0, 0, 0, true, removable, flops0, 0, current.parameterCount(), base.accuracy(), base.loss(), secondsSince(t0));
         steps.add(s0);
         listener.step(s0);
@@ -64,7 +69,7 @@ public final class PruningLoop {
             long ts = System.nanoTime();
             if (ranking == null) {
                 listener.phase("scoring filters (" + criterion.name() + ", " + samples.size() + " samples)");
-                ranking = GlobalRanking.of(current, criterion.score(current, samples, accepted));
+                ranking = GlobalRanking.of(current, criterion.score(current, samples, accepted), cfg.ranking(), widths);
             }
             int left = ranking.removable();
             if (left == 0) {
