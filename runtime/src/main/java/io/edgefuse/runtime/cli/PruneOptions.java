@@ -34,6 +34,10 @@ final class PruneOptions {
     @Option(names = "--layer-floor", defaultValue = "0", description = "Every layer keeps at least this fraction of its original filters (0: at least one). Default: ${DEFAULT-VALUE}.")
     double layerFloor;
 
+    @Option(names = "--mean-compensation", description = "Fold each removed filter's mean output (over the reference samples) into the biases of the layers that read it"
+            + " (mean replacement; no training).")
+    boolean meanCompensation;
+
     @Option(names = "--test-images", description = "Report test accuracy on the first N test images only (quick looks). Default: all 10000.")
     Integer testImages;
 
@@ -74,11 +78,11 @@ final class PruneOptions {
         if (fixed()) {
             double r = mode.fixedRate;
             if (!(r > 0 && r <= 1)) throw new IllegalArgumentException("--fixed-rate must be in (0, 1], got " + r);
-            return new PruningConfig(false, r, 1, 1, r, 0, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple, ranking);
+            return new PruningConfig(false, r, 1, 1, r, 0, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple, ranking, meanCompensation);
         }
         if (!(rate > 0 && rate <= MAX_RATE)) throw new IllegalArgumentException("--rate must be in (0, " + MAX_RATE + "], got " + rate);
         return new PruningConfig(true, rate, GROWTH, SHRINK, MAX_RATE, tolerancePoints / 100, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple,
-                ranking);
+                ranking, meanCompensation);
     }
 
     RankingConfig ranking() {
@@ -88,6 +92,6 @@ final class PruneOptions {
     String modeText() {
         String mode = fixed() ? "fixed rate " + this.mode.fixedRate
                 : String.format(java.util.Locale.ROOT, "adaptive (r0 %.3f, x1.5 / x0.5, tolerance %.2f points)", rate, tolerancePoints);
-        return mode + ", " + ranking().describe();
+        return mode + ", " + ranking().describe() + (meanCompensation ? ", mean compensation" : "");
     }
 }
