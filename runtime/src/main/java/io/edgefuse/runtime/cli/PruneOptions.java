@@ -38,6 +38,12 @@ final class PruneOptions {
             + " (mean replacement; no training).")
     boolean meanCompensation;
 
+    @Option(names = "--finetune-lr", defaultValue = "1e-4", description = "Adam's learning rate for --finetune-epochs. Default: ${DEFAULT-VALUE}.")
+    double finetuneLr;
+
+    @Option(names = "--finetune-schedule", defaultValue = "constant", description = "constant, or cosine (decay from --finetune-lr to 0 over the fine-tuning). Default: ${DEFAULT-VALUE}.")
+    String finetuneSchedule;
+
     @Option(names = "--test-images", description = "Report test accuracy on the first N test images only (quick looks). Default: all 10000.")
     Integer testImages;
 
