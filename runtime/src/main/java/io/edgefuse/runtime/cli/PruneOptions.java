@@ -1,5 +1,6 @@
 package io.edgefuse.runtime.cli;
 
+import io.edgefuse.pruner.LrpConfig;
 import io.edgefuse.pruner.Normalisation;
 import io.edgefuse.pruner.PruningConfig;
 import io.edgefuse.pruner.RankingConfig;
@@ -43,6 +44,10 @@ final class PruneOptions {
 
     @Option(names = "--finetune-schedule", defaultValue = "constant", description = "constant, or cosine (decay from --finetune-lr to 0 over the fine-tuning). Default: ${DEFAULT-VALUE}.")
     String finetuneSchedule;
+
+    @Option(names = "--lrp-hidden-rule", defaultValue = "z+", description = "LRP rule of the convs that do not read the input: z+ (alpha1-beta0) or epsilon"
+            + " (signed contributions; gradient x input in the limit). Default: ${DEFAULT-VALUE}.")
+    String lrpHiddenRule;
 
     @Option(names = "--test-images", description = "Report test accuracy on the first N test images only (quick looks). Default: all 10000.")
     Integer testImages;
@@ -91,6 +96,15 @@ final class PruneOptions {
                 ranking, meanCompensation);
     }
 
+    LrpConfig lrp() {
+        LrpConfig d = LrpConfig.defaults();
+        return switch (lrpHiddenRule) {
+            case "z+" -> d.withHiddenConv(LrpConfig.ConvRule.Z_PLUS);
+            case "epsilon" -> d.withHiddenConv(LrpConfig.ConvRule.EPSILON);
+            default -> throw new IllegalArgumentException("--lrp-hidden-rule is z+ or epsilon, got '" + lrpHiddenRule + "'");
+        };
+    }
+
     RankingConfig ranking() {
         return new RankingConfig(Normalisation.named(normalisation), costAware, layerFloor);
     }
@@ -98,6 +112,7 @@ final class PruneOptions {
     String modeText() {
         String mode = fixed() ? "fixed rate " + this.mode.fixedRate
                 : String.format(java.util.Locale.ROOT, "adaptive (r0 %.3f, x1.5 / x0.5, tolerance %.2f points)", rate, tolerancePoints);
-        return mode + ", " + ranking().describe() + (meanCompensation ? ", mean compensation" : "");
+        return mode + ", " + ranking().describe() + (meanCompensation ? ", mean compensation" : "")
+                + (lrp().hiddenConv() == LrpConfig.defaults().hiddenConv() ? "" : ", LRP hidden convs " + lrpHiddenRule);
     }
 }
