@@ -25,15 +25,15 @@ final class PruneOptions {
     @Option(names = "--channel-multiple", defaultValue = "1", description = "Keep a multiple of M filters in every layer (8 or 16 suits oneDNN's blocked kernels; 1: any count). Default: ${DEFAULT-VALUE}.")
     int channelMultiple;
 
-    @Option(names = "--normalisation", defaultValue = "sum", description = "How each layer's scores are scaled before one global ranking, for every criterion:"
-            + " sum (each layer sums to 1, Yeom et al.), mean (score / the layer's mean), l2 (score / the layer's L2 norm). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--normalisation", description = "How each layer's scores are scaled before one global ranking, for every criterion:"
+            + " sum (each layer sums to 1, Yeom et al.; the previous default), mean (score / the layer's mean), l2 (score / the layer's L2 norm). Default: mean.")
     String normalisation;
 
     @Option(names = "--cost-aware", description = "Rank by normalised score per FLOP a filter saves (relative to the average filter) instead of by score.")
     boolean costAware;
 
-    @Option(names = "--layer-floor", defaultValue = "0", description = "Every layer keeps at least this fraction of its original filters (0: at least one). Default: ${DEFAULT-VALUE}.")
-    double layerFloor;
+    @Option(names = "--layer-floor", description = "Every layer keeps at least this fraction of its original filters (0: at least one, the previous default). Default: 0.25.")
+    Double layerFloor;
 
     @Option(names = "--mean-compensation", description = "Fold each removed filter's mean output (over the reference samples) into the biases of the layers that read it"
             + " (mean replacement; no training).")
@@ -83,7 +83,7 @@ final class PruneOptions {
         }
         if (channelMultiple < 1) throw new IllegalArgumentException("--channel-multiple must be >= 1, got " + channelMultiple);
         if (!(tolerancePoints >= 0)) throw new IllegalArgumentException("--tolerance must be >= 0 points, got " + tolerancePoints);
-        if (!(layerFloor >= 0 && layerFloor < 1)) throw new IllegalArgumentException("--layer-floor is a fraction in [0, 1), got " + layerFloor);
+        if (layerFloor != null && !(layerFloor >= 0 && layerFloor < 1)) throw new IllegalArgumentException("--layer-floor is a fraction in [0, 1), got " + layerFloor);
         RankingConfig ranking = ranking();
         double budget = Double.isNaN(maxDropPoints) ? Double.NaN : maxDropPoints / 100;
         if (fixed()) {
@@ -106,7 +106,9 @@ final class PruneOptions {
     }
 
     RankingConfig ranking() {
-        return new RankingConfig(Normalisation.named(normalisation), costAware, layerFloor);
+        RankingConfig d = RankingConfig.defaults();
+        return new RankingConfig(normalisation == null ? d.normalisation() : Normalisation.named(normalisation), costAware,
+                layerFloor == null ? d.layerFloor() : layerFloor);
     }
 
     String modeText() {
