@@ -26,7 +26,15 @@ public abstract class CpuCgroups {
 
     /** The hierarchy this machine has: v2 if /sys/fs/cgroup is the unified hierarchy, else v1's cpu controller. */
     public static CpuCgroups detect() {
-        Path sys = Path.of("/sys/fs/cgroup");
+        return detect(Path.of("/sys/fs/cgroup"));
+    }
+
+    /**
+     * As {@link #detect()} under another mount point of the cgroup file systems: inside a network
+     * namespace entered with `ip netns exec` /sys is remounted without them, but a root process still
+     * reaches them through /proc/PID/root of a process outside (see {@link NodeQuotas}).
+     */
+    public static CpuCgroups detect(Path sys) {
         if (Files.exists(sys.resolve("cgroup.controllers"))) return new V2(sys);
         for (String name : List.of("cpu", "cpu,cpuacct", "cpuacct,cpu")) {
             Path p = sys.resolve(name);
@@ -54,6 +62,9 @@ public abstract class CpuCgroups {
     public abstract void unlimit(String node);
 
     public abstract void setQuota(String node, double fraction);
+
+    /** The node's quota as the kernel has it now, in microseconds per {@link #PERIOD_US}; -1 when unlimited. */
+    public abstract long quotaUs(String node);
 
     /** The file a process writes its pid to in order to join the node's cgroup. */
     public Path procsFile(String node) {
@@ -132,6 +143,14 @@ public abstract class CpuCgroups {
         }
     }
 
+    static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new TestbedException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     static long quotaUs(double fraction) {
         if (!(fraction > 0)) throw new IllegalArgumentException("CPU fraction must be > 0, not " + fraction);
         return Math.max(MIN_QUOTA_US, Math.round(fraction * PERIOD_US));
@@ -156,6 +175,13 @@ public abstract class CpuCgroups {
         @Override
         public void unlimit(String node) {
             write(dir(node).resolve("cpu.cfs_quota_us"), "-1");
+        }
+
+        @Override
+        public long quotaUs(String node) {
+            long period = Long.parseLong(read(dir(node).resolve("cpu.cfs_period_us")));
+            long quota = Long.parseLong(read(dir(node).resolve("cpu.cfs_quota_us")));
+            return quota < 0 ? -1 : Math.round((double) quota * PERIOD_US / period);
         }
 
         @Override
@@ -190,6 +216,12 @@ public abstract class CpuCgroups {
         @Override
         public void unlimit(String node) {
             write(dir(node).resolve("cpu.max"), "max " + PERIOD_US);
+        }
+
+        @Override
+        public long quotaUs(String node) {
+            String[] f = read(dir(node).resolve("cpu.max")).split("\\s+");
+            return f[0].equals("max") ? -1 : Math.round(Double.parseDouble(f[0]) * PERIOD_US / Double.parseDouble(f[1]));
         }
 
         @Override

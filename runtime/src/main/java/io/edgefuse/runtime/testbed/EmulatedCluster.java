@@ -31,6 +31,9 @@ public final class EmulatedCluster {
         }
     }
 
+    /** MQTT keep-alive of the emulated nodes (the default 10 s lets the broker drop a node after 15 s without a packet). */
+    public static final int NODE_KEEP_ALIVE_S = 60;
+
     /** The cgroup of the hub's processes (broker, coordinator, bench client). */
     public static final String HUB_CGROUP = "hub";
 
@@ -111,7 +114,10 @@ public final class EmulatedCluster {
                 ShapedLinks.connect(n.name(), k, link.mbitPerSecond());
                 List<String> args = new ArrayList<>(List.of("node", "--id", n.name(), "--broker", ShapedLinks.hubAddress(k) + ":" + ShapedLinks.BROKER_PORT,
                         "--model", String.join(",", spec.models()), "--threads", "1", "--graph-cache", String.valueOf(spec.graphCache()),
-                        "--hold-until", TestbedState.goFile().toString(), "--probe-reference", Calibration.defaultCache().toString()));
+                        "--hold-until", TestbedState.goFile().toString(), "--probe-reference", Calibration.defaultCache().toString(),
+                        // A throttled JVM stalls as a whole (a full GC at 3% of a core takes seconds): give the broker's
+                        // keep-alive check room, so a busy node is not taken for dead by its Last Will.
+                        "--keep-alive", String.valueOf(NODE_KEEP_ALIVE_S)));
                 TestbedState.Proc p = start(List.of("ip", "netns", "exec", ShapedLinks.namespace(n.name())), cgroups.procsFile(n.name()), spec.heap(), args, n.name());
                 st.nodes.set(k - 1, new TestbedState.NodeEntry(n.name(), n.device().name(), k, f, st.nodes.get(k - 1).targetConvGflops(), p));
                 st.write();

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -201,6 +202,35 @@ class TfExecutorOpsTest {
             Tensor feature = Oracle.JAVA.run(m, Stage.of(m, 0, 0), RegionTensor.whole(x), null);
             Stage tail = Stage.of(m, 1, m.size() - 1);
             Oracle.assertClose(Oracle.JAVA.run(m, tail, RegionTensor.whole(feature), null), tf.run(m, tail, RegionTensor.whole(feature), null), m.name() + " tail");
+        }
+    }
+
+    /**
+     * Weights of at least FedWeights.FEED_FROM_VALUES values are fed placeholders rather than constants
+     * (a 3x3x384x384 conv, 1.3 M values, and a 1600x1024 dense layer, 1.6 M): same numbers as the
+     * reference, whole and tiled, and a graph evicted from the cache (closing its fed tensors) is rebuilt.
+     */
+    @Test
+    void largeWeightsAreFed() {
+        Model m = new ModelBuilder(6, 6, 384, 37)
+                .add("c", Op.Conv2D.of(3, 1, Padding.SAME, 384), "input")
+                .add("r", new Op.Relu(), "c")
+                .add("p", new Op.MaxPool(3, 3, 3, 3, Padding.VALID), "r")
+                .add("f", new Op.Flatten(), "p")
+                .add("d", new Op.Dense(1024, true), "f")
+                .add("s", new Op.Softmax(), "d")
+                .build("fed-weights");
+        assertTrue(m.weight("c.weight").size() >= io.edgefuse.engine.tf.internal.FedWeights.FEED_FROM_VALUES);
+        assertTrue(m.weight("d.weight").size() >= io.edgefuse.engine.tf.internal.FedWeights.FEED_FROM_VALUES);
+        Tensor x = Tensor.random(12, -1f, 1f, 6, 6, 384);
+        assertTilesMatch(tf, m, Stage.of(m, 0, 1), x);
+        try (TfExecutor small = new TfExecutor(1, 1, 1)) {
+            for (int round = 0; round < 2; round++) {
+                Oracle.assertClose(Oracle.JAVA.runWhole(m, x), small.runWhole(m, x), "whole, round " + round);
+                Tensor feature = Oracle.JAVA.run(m, Stage.of(m, 0, 2), RegionTensor.whole(x), null);
+                Stage tail = Stage.of(m, 3, m.size() - 1);
+                Oracle.assertClose(Oracle.JAVA.run(m, tail, RegionTensor.whole(feature), null), small.run(m, tail, RegionTensor.whole(feature), null), "tail, round " + round);
+            }
         }
     }
 }
