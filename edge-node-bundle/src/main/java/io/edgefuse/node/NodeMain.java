@@ -29,7 +29,7 @@ public final class NodeMain {
                 }
             }
             if (config.holdUntil() != null) {
-                warmUp(config, executor);
+                warmUp(config, executor, store);
                 holdUntil(config);
             }
             return EdgeNode.start(config, executor, store, host);
@@ -44,9 +44,9 @@ public final class NodeMain {
      * session set-up, TensorFlow's kernels and the JIT's compilation of the run path are first-use work
      * that would otherwise land, at a few percent of a core, inside the measurement after the hold.
      */
-    private static void warmUp(NodeConfig config, Executor executor) {
+    private static void warmUp(NodeConfig config, Executor executor, ModelStore store) {
         if (!config.probe()) return;
-        if (config.probeReference() != null) io.edgefuse.model.exec.CapacityProbe.relativeTo(executor, EdgeNode.reference(config));
+        if (config.probeReference() != null) io.edgefuse.model.exec.CapacityProbe.relativeTo(executor, EdgeNode.reference(config), EdgeNode.probeModel(store));
         else io.edgefuse.model.exec.CapacityProbe.measure(executor);
     }
 

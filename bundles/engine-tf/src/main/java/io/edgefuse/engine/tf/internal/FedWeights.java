@@ -15,12 +15,13 @@ import org.tensorflow.types.TFloat32;
  * large constant is serialised into the graph, copied through TensorFlow's session set-up and
  * instantiated again as a kernel: VGG-16's dense head (fc6 alone 411 MB) took 46 s in the first run of
  * its session on a whole core of this machine (minutes under a Pi-sized CPU quota), while a fed tensor
- * is passed to the kernel as it is. Small weights stay constants so TensorFlow's graph optimizer can
- * still fold them.
+ * is passed to the kernel as it is. Only such giant (dense) weights are fed: a convolution's filter
+ * stays a constant, because oneDNN re-packs a fed filter on every run (YOLOv2's 3x3x512x1024 convs ran
+ * at 13 GFLOP/s fed against about 30 as constants on one core here).
  */
 public final class FedWeights implements LayerOps.WeightBinding, AutoCloseable {
-    /** Weights with at least this many values are fed (1 M floats = 4 MB). */
-    public static final long FEED_FROM_VALUES = 1 << 20;
+    /** Weights with at least this many values are fed (16 M floats = 64 MB: VGG-16's fc6 and fc7; no conv of the zoo). */
+    public static final long FEED_FROM_VALUES = 1 << 24;
 
     /** For graphs without fed weights. */
     public static final FedWeights NONE = new FedWeights(null);
