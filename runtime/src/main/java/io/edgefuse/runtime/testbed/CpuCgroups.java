@@ -10,13 +10,17 @@ import java.util.List;
  * One CPU cgroup per emulated node, all under {@value #PARENT}, each with a CFS bandwidth quota: a
  * node may use {@code fraction} of one core per period. cgroup v1 writes cpu.cfs_period_us and
  * cpu.cfs_quota_us under the cpu controller's mount; v2 writes cpu.max (after enabling the cpu
- * controller for the subtree). A short period keeps the throttling smooth: with the default 100 ms a
- * node at 6% of a core would run 6 ms at full speed and then stall 94 ms, which short tiles notice.
+ * controller for the subtree). The period is as short as the kernel's 1 ms floor on the quota allows
+ * (never under 10 ms): a node that has used its quota waits for the next period, and every such wait
+ * is latency a real device does not have. With 50 ms periods a Pi 3 (3.4% of a core) stalled 48 ms
+ * whenever a burst of work outran its 1.7 ms, several times per tile (the per-task steps of 50, 100,
+ * 150 ms seen in the node logs); with 29 ms periods (1 ms quota) the waits are shorter, a Pi 4 gets
+ * 1 ms per 10.4 ms.
  */
 public abstract class CpuCgroups {
     public static final String PARENT = "edgefuse-testbed";
-    /** CFS refuses quotas below 1 ms: 50 ms periods allow down to 2% of a core (a Pi 3 on a fast host is about 3%). */
-    public static final long PERIOD_US = 50_000, MIN_QUOTA_US = 1_000;
+    /** CFS refuses quotas below 1 ms; periods from 10 ms up to 1 s (0.1% of a core). */
+    public static final long MIN_QUOTA_US = 1_000, MIN_PERIOD_US = 10_000, MAX_PERIOD_US = 1_000_000;
 
     final Path root;
 
@@ -63,8 +67,8 @@ public abstract class CpuCgroups {
 
     public abstract void setQuota(String node, double fraction);
 
-    /** The node's quota as the kernel has it now, in microseconds per {@link #PERIOD_US}; -1 when unlimited. */
-    public abstract long quotaUs(String node);
+    /** The node's share of a core as the kernel has it now (quota over period); -1 when unlimited. */
+    public abstract double fraction(String node);
 
     /** The file a process writes its pid to in order to join the node's cgroup. */
     public Path procsFile(String node) {
@@ -151,9 +155,14 @@ public abstract class CpuCgroups {
         }
     }
 
-    static long quotaUs(double fraction) {
+    /** The shortest period in which {@code fraction} of a core is at least the kernel's minimum quota. */
+    static long periodUs(double fraction) {
         if (!(fraction > 0)) throw new IllegalArgumentException("CPU fraction must be > 0, not " + fraction);
-        return Math.max(MIN_QUOTA_US, Math.round(fraction * PERIOD_US));
+        return Math.min(MAX_PERIOD_US, Math.max(MIN_PERIOD_US, (long) Math.ceil(MIN_QUOTA_US / fraction)));
+    }
+
+    static long quotaUs(double fraction) {
+        return Math.max(MIN_QUOTA_US, Math.round(fraction * periodUs(fraction)));
     }
 
     static final class V1 extends CpuCgroups {
@@ -168,7 +177,9 @@ public abstract class CpuCgroups {
 
         @Override
         public void setQuota(String node, double fraction) {
-            write(dir(node).resolve("cpu.cfs_period_us"), String.valueOf(PERIOD_US));
+            // Quota first to -1: lowering the period under a set quota could exceed the parent's bandwidth.
+            write(dir(node).resolve("cpu.cfs_quota_us"), "-1");
+            write(dir(node).resolve("cpu.cfs_period_us"), String.valueOf(periodUs(fraction)));
             write(dir(node).resolve("cpu.cfs_quota_us"), String.valueOf(quotaUs(fraction)));
         }
 
@@ -178,10 +189,10 @@ public abstract class CpuCgroups {
         }
 
         @Override
-        public long quotaUs(String node) {
+        public double fraction(String node) {
             long period = Long.parseLong(read(dir(node).resolve("cpu.cfs_period_us")));
             long quota = Long.parseLong(read(dir(node).resolve("cpu.cfs_quota_us")));
-            return quota < 0 ? -1 : Math.round((double) quota * PERIOD_US / period);
+            return quota < 0 ? -1 : (double) quota / period;
         }
 
         @Override
@@ -210,18 +221,18 @@ public abstract class CpuCgroups {
 
         @Override
         public void setQuota(String node, double fraction) {
-            write(dir(node).resolve("cpu.max"), quotaUs(fraction) + " " + PERIOD_US);
+            write(dir(node).resolve("cpu.max"), quotaUs(fraction) + " " + periodUs(fraction));
         }
 
         @Override
         public void unlimit(String node) {
-            write(dir(node).resolve("cpu.max"), "max " + PERIOD_US);
+            write(dir(node).resolve("cpu.max"), "max");
         }
 
         @Override
-        public long quotaUs(String node) {
+        public double fraction(String node) {
             String[] f = read(dir(node).resolve("cpu.max")).split("\\s+");
-            return f[0].equals("max") ? -1 : Math.round(Double.parseDouble(f[0]) * PERIOD_US / Double.parseDouble(f[1]));
+            return f[0].equals("max") ? -1 : Double.parseDouble(f[0]) / Double.parseDouble(f[1]);
         }
 
         @Override

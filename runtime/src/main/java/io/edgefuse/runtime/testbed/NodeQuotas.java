@@ -36,19 +36,20 @@ public final class NodeQuotas {
 
     /**
      * Sets every node's quota back to its share and checks that the kernel has it; returns a line saying
-     * so (e.g. "pi4-1 4.8 ms, pi3-1 1.7 ms per 50 ms").
+     * so (e.g. "pi4-1 1.0 ms per 10.4 ms (0.096 of a core), ...").
      */
     public String restore() {
         List<String> set = new ArrayList<>();
         for (TestbedState.NodeEntry n : state.nodes) {
             cgroups.setQuota(n.id(), n.coreFraction());
-            long want = CpuCgroups.quotaUs(n.coreFraction()), got = cgroups.quotaUs(n.id());
-            if (got != want) {
-                throw new TestbedException("the CPU quota of " + n.id() + " reads " + (got < 0 ? "unlimited" : got + " us") + " after setting " + want
-                        + " us per " + CpuCgroups.PERIOD_US + " us: the measurement would not be at emulated speed");
+            double want = (double) CpuCgroups.quotaUs(n.coreFraction()) / CpuCgroups.periodUs(n.coreFraction()), got = cgroups.fraction(n.id());
+            if (!(Math.abs(got - want) <= 1e-6)) {
+                throw new TestbedException("the CPU quota of " + n.id() + " reads " + (got < 0 ? "unlimited" : String.format("%.4f of a core", got))
+                        + String.format(" after setting %.4f: the measurement would not be at emulated speed", want));
             }
-            set.add(String.format("%s %.1f ms", n.id(), got / 1000.0));
+            set.add(String.format("%s %.1f ms per %.1f ms (%.3f of a core)", n.id(), CpuCgroups.quotaUs(n.coreFraction()) / 1000.0,
+                    CpuCgroups.periodUs(n.coreFraction()) / 1000.0, got));
         }
-        return String.join(", ", set) + " per " + CpuCgroups.PERIOD_US / 1000 + " ms";
+        return String.join(", ", set);
     }
 }
