@@ -24,8 +24,13 @@ public interface Criterion {
 
     /** A criterion by CLI name: lrp (default rules), l1, taylor, random (with the seed). */
     static Criterion named(String name, long seed) {
+        return named(name, seed, LrpConfig.defaults());
+    }
+
+    /** As {@link #named(String, long)}, with the LRP rules {@code lrp} uses. */
+    static Criterion named(String name, long seed, LrpConfig lrp) {
         return switch (name) {
-            case "lrp" -> new LrpCriterion(LrpConfig.defaults());
+            case "lrp" -> new LrpCriterion(lrp);
             case "l1" -> new L1Criterion();
             case "taylor" -> new TaylorCriterion();
             case "random" -> new RandomCriterion(seed);

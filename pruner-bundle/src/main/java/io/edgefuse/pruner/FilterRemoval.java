@@ -43,7 +43,7 @@ public final class FilterRemoval {
         return new Model(m.name(), m.input(), m.labels(), nodes, m.output(), weights);
     }
 
-    private static Map<String, Set<Integer>> expand(ChannelGroups groups, Map<String, Set<Integer>> request) {
+    static Map<String, Set<Integer>> expand(ChannelGroups groups, Map<String, Set<Integer>> request) {
         Map<String, Set<Integer>> r = new HashMap<>();
         Map<String, String> askedBy = new HashMap<>();
         for (Map.Entry<String, Set<Integer>> e : request.entrySet()) {
@@ -67,7 +67,7 @@ public final class FilterRemoval {
         return r;
     }
 
-    private static int[] kept(ChannelGroups groups, ChannelGroups.Origin o, Map<String, Set<Integer>> removed) {
+    static int[] kept(ChannelGroups groups, ChannelGroups.Origin o, Map<String, Set<Integer>> removed) {
         int[] k = new int[o.channels()];
         int n = 0;
         for (int c = 0; c < o.channels(); c++) {

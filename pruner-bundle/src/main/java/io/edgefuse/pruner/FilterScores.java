@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * One score per filter of every conv node, as a criterion produced them. Scores of different layers are
- * not comparable until {@link #normalised()}.
+ * not comparable until {@link #normalised(Normalisation)}.
  */
 public final class FilterScores {
     private final Map<String, double[]> scores;
@@ -40,27 +40,15 @@ public final class FilterScores {
         return v.clone();
     }
 
-    /**
-     * Each layer's scores divided by that layer's sum, so that every layer sums to 1 and filters of layers
-     * with very different totals can share one ranking (Yeom et al.). A layer whose sum is not positive
-     * (only possible when negative scores dominate) is divided by its sum of absolute values instead,
-     * which keeps the order within the layer; an all-zero layer stays zero.
-     */
+    /** {@link #normalised(Normalisation)} by each layer's sum: every layer sums to 1 (Yeom et al.). */
     public FilterScores normalised() {
+        return normalised(Normalisation.SUM);
+    }
+
+    /** Each layer's scores scaled by {@code how} (see {@link Normalisation}), so that layers share one scale. */
+    public FilterScores normalised(Normalisation how) {
         Map<String, double[]> out = new LinkedHashMap<>();
-        for (Map.Entry<String, double[]> e : scores.entrySet()) {
-            double[] v = e.getValue().clone();
-            double sum = 0, abs = 0;
-            for (double x : v) {
-                sum += x;
-                abs += Math.abs(x);
-            }
-            double d = sum > 0 ? sum : abs;
-            if (d > 0) {
-                for (int k = 0; k < v.length; k++) v[k] /= d;
-            }
-            out.put(e.getKey(), v);
-        }
+        for (Map.Entry<String, double[]> e : scores.entrySet()) out.put(e.getKey(), how.apply(e.getValue()));
         return new FilterScores(out);
     }
 

@@ -15,7 +15,9 @@ import java.util.TreeSet;
  * a {@link ChannelGroups.Group}: a plain conv's filter, or the index all convs tied by residual adds lose
  * together. Its score is the mean of the members' per-layer normalised scores at that index, so a group
  * competes like one layer: with the sum, a group of m convs would score about m times a plain layer's
- * filters and residual channels would hardly ever be pruned.
+ * filters and residual channels would hardly ever be pruned. {@link RankingConfig} chooses the
+ * normalisation, an optional division by the FLOPs a unit saves, and a floor on each group's width;
+ * all criteria are ranked the same way.
  */
 public final class GlobalRanking {
     /** Filter {@code filter} of every conv of {@code group}. */
@@ -27,27 +29,72 @@ public final class GlobalRanking {
     }
 
     private final List<Unit> units;
+    /** Per group (by its first conv): how many filters must stay. */
+    private final Map<String, Integer> minKept;
 
-    private GlobalRanking(List<Unit> units) {
+    private GlobalRanking(List<Unit> units, Map<String, Integer> minKept) {
         this.units = units;
+        this.minKept = minKept;
     }
 
-    /** @param scores raw criterion scores; normalised per layer here */
+    /** Sum-normalised, no cost weighting, no floor. @param scores raw criterion scores */
     public static GlobalRanking of(Model m, FilterScores scores) {
-        FilterScores norm = scores.normalised();
+        return of(m, scores, RankingConfig.sum(), Map.of());
+    }
+
+    /**
+     * @param scores raw criterion scores; normalised per layer here
+     * @param originalWidths filters per conv in the model before pruning began (for the layer floor; a conv
+     *     missing from it counts with its current width)
+     */
+    public static GlobalRanking of(Model m, FilterScores scores, RankingConfig cfg, Map<String, Integer> originalWidths) {
+        FilterScores norm = scores.normalised(cfg.normalisation());
+        List<ChannelGroups.Group> groups = new ArrayList<>();
+        for (ChannelGroups.Group g : ChannelGroups.of(m).groups()) if (g.prunable()) groups.add(g);
+        Map<ChannelGroups.Group, Double> cost = cfg.costAware() ? relativeCosts(m, groups) : Map.of();
         List<Unit> all = new ArrayList<>();
-        for (ChannelGroups.Group g : ChannelGroups.of(m).groups()) {
-            if (!g.prunable()) continue;
+        Map<String, Integer> min = new HashMap<>();
+        for (ChannelGroups.Group g : groups) {
             double[] sum = new double[g.filters()];
             for (String conv : g.convs()) {
                 double[] s = norm.scores(conv);
                 for (int f = 0; f < sum.length; f++) sum[f] += s[f];
             }
-            for (int f = 0; f < sum.length; f++) all.add(new Unit(g, f, sum[f] / g.convs().size()));
+            double c = cost.getOrDefault(g, 1.0);
+            for (int f = 0; f < sum.length; f++) all.add(new Unit(g, f, sum[f] / g.convs().size() / c));
+            int width0 = originalWidths.getOrDefault(g.convs().get(0), g.filters());
+            min.put(g.convs().get(0), Math.max(1, (int) Math.ceil(cfg.layerFloor() * width0 - 1e-9)));
         }
         // Stable sort: ties stay in model order, then filter index.
         all.sort(Comparator.comparingDouble(Unit::score));
-        return new GlobalRanking(List.copyOf(all));
+        return new GlobalRanking(List.copyOf(all), Map.copyOf(min));
+    }
+
+    /**
+     * FLOPs one unit of each group saves (removing filter 0 for real: its own output channel and every
+     * consumer's input slice), divided by the mean over groups, so a typical unit costs about 1.
+     */
+    private static Map<ChannelGroups.Group, Double> relativeCosts(Model m, List<ChannelGroups.Group> groups) {
+        long total = m.totalCost().flops();
+        Map<ChannelGroups.Group, Double> saved = new HashMap<>();
+        double mean = 0;
+        int n = 0;
+        for (ChannelGroups.Group g : groups) {
+            if (g.filters() < 2) continue;
+            double s = total - FilterRemoval.remove(m, Map.of(g.convs().get(0), Set.of(0))).totalCost().flops();
+            saved.put(g, s);
+            mean += s;
+            n++;
+        }
+        if (n == 0) return Map.of();
+        mean /= n;
+        Map<ChannelGroups.Group, Double> r = new HashMap<>();
+        for (Map.Entry<ChannelGroups.Group, Double> e : saved.entrySet()) r.put(e.getKey(), Math.max(e.getValue(), 1) / Math.max(mean, 1));
+        return r;
+    }
+
+    private int minKept(Unit u) {
+        return minKept.getOrDefault(u.conv(), 1);
     }
 
     /** Every unit, least important first. */
@@ -55,12 +102,12 @@ public final class GlobalRanking {
         return units;
     }
 
-    /** How many units may go in total: every group keeps at least one filter. */
+    /** How many units may go in total: every group keeps at least one filter, and its floor. */
     public int removable() {
         Set<ChannelGroups.Group> seen = new HashSet<>();
         int n = 0;
         for (Unit u : units) {
-            if (seen.add(u.group())) n += u.group().filters() - 1;
+            if (seen.add(u.group())) n += Math.max(0, u.group().filters() - minKept(u));
         }
         return n;
     }
@@ -88,13 +135,14 @@ public final class GlobalRanking {
         for (Map.Entry<String, List<Unit>> e : byGroup.entrySet()) {
             int n = e.getValue().get(0).group().filters();
             int chosen = picked.getOrDefault(e.getKey(), Set.of()).size();
-            int kept = Math.min(n, Math.max(multiple, (int) Math.round((n - chosen) / (double) multiple) * multiple));
+            int floor = (minKept(e.getValue().get(0)) + multiple - 1) / multiple * multiple;
+            int kept = Math.min(n, Math.max(Math.max(multiple, floor), (int) Math.round((n - chosen) / (double) multiple) * multiple));
             take(r, e.getKey(), e.getValue(), n - kept);
         }
         if (r.isEmpty() && count > 0) {
             for (Unit u : units) {
                 int n = u.group().filters(), kept = ((n - 1) / multiple) * multiple;
-                if (kept >= multiple) {
+                if (kept >= multiple && kept >= minKept(u)) {
                     take(r, u.conv(), byGroup.get(u.conv()), n - kept);
                     break;
                 }
@@ -112,7 +160,7 @@ public final class GlobalRanking {
 
     /**
      * The removal request for the {@code count} least important units, skipping any that would take a
-     * group's last filter.
+     * group's last filter or take it below its floor.
      */
     public Map<String, Set<Integer>> lowest(int count) {
         Map<String, Set<Integer>> r = new HashMap<>();
@@ -120,7 +168,7 @@ public final class GlobalRanking {
         for (Unit u : units) {
             if (taken == count) break;
             Set<Integer> s = r.computeIfAbsent(u.conv(), k -> new TreeSet<>());
-            if (s.size() + 1 >= u.group().filters()) continue;
+            if (s.size() + minKept(u) >= u.group().filters()) continue;
             s.add(u.filter());
             taken++;
         }

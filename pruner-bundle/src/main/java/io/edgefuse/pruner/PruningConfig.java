@@ -22,9 +22,20 @@ import java.util.List;
  * @param maxIterations a safety bound on steps (accepted or undone)
  * @param channelMultiple every group keeps a multiple of this many filters (1: any count); see
  *     {@link GlobalRanking#lowest(int, int)}
+ * @param ranking normalisation, cost weighting and layer floor of the global ranking (all criteria alike)
+ * @param meanCompensation fold each removed channel's mean (over the reference samples) into the biases of
+ *     the layers that read it ({@link MeanCompensation}); no training
  */
 public record PruningConfig(boolean adaptive, double initialRate, double growth, double shrink, double maxRate,
-        double tolerance, double targetFlopsRemoved, double maxAccuracyDrop, List<Double> checkpoints, int maxIterations, int channelMultiple) {
+        double tolerance, double targetFlopsRemoved, double maxAccuracyDrop, List<Double> checkpoints, int maxIterations, int channelMultiple,
+        RankingConfig ranking, boolean meanCompensation) {
+
+    /** The default ranking ({@link RankingConfig#defaults()}), no mean compensation. */
+    public PruningConfig(boolean adaptive, double initialRate, double growth, double shrink, double maxRate,
+            double tolerance, double targetFlopsRemoved, double maxAccuracyDrop, List<Double> checkpoints, int maxIterations, int channelMultiple) {
+        this(adaptive, initialRate, growth, shrink, maxRate, tolerance, targetFlopsRemoved, maxAccuracyDrop, checkpoints, maxIterations, channelMultiple,
+                RankingConfig.defaults(), false);
+    }
 
     /** Any channel count. */
     public PruningConfig(boolean adaptive, double initialRate, double growth, double shrink, double maxRate,
@@ -55,6 +66,19 @@ public record PruningConfig(boolean adaptive, double initialRate, double growth,
         checkpoints = List.copyOf(c);
         if (maxIterations < 1) throw new IllegalArgumentException("maxIterations must be >= 1");
         if (channelMultiple < 1) throw new IllegalArgumentException("channel multiple must be >= 1, got " + channelMultiple);
+        if (ranking == null) throw new IllegalArgumentException("ranking is required");
+    }
+
+    /** This configuration with another ranking. */
+    public PruningConfig withRanking(RankingConfig r) {
+        return new PruningConfig(adaptive, initialRate, growth, shrink, maxRate, tolerance, targetFlopsRemoved, maxAccuracyDrop, checkpoints, maxIterations,
+                channelMultiple, r, meanCompensation);
+    }
+
+    /** This configuration with mean compensation on or off. */
+    public PruningConfig withMeanCompensation(boolean on) {
+        return new PruningConfig(adaptive, initialRate, growth, shrink, maxRate, tolerance, targetFlopsRemoved, maxAccuracyDrop, checkpoints, maxIterations,
+                channelMultiple, ranking, on);
     }
 
     /** Adaptive: r_0 = 5% (Yeom et al.'s fixed step), x1.5 after a good step, x0.5 and undo after a bad one, tolerance 1 point. */

@@ -1,7 +1,10 @@
 package io.edgefuse.pruner;
 
 import io.edgefuse.model.Model;
+import io.edgefuse.model.Node;
+import io.edgefuse.model.Op;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +12,7 @@ import java.util.Set;
 /**
  * Adaptive global structured pruning (after Gao et al., ICC 2023, on Yeom et al.'s LRP criterion). Each
  * step scores the current model's filters with the criterion (recomputed every step), ranks them
- * globally after per-layer normalisation, removes the lowest r_t of the remaining ones for real, and
+ * globally after per-layer normalisation ({@link RankingConfig}), removes the lowest r_t of the remaining ones for real, and
  * evaluates on the validation set. Adaptive mode: a step whose validation accuracy fell by at most the
  * tolerance is kept and r grows; otherwise it is undone and r shrinks - a one-filter step is kept anyway
  * (there is nothing smaller to try) unless it breaks the accuracy budget. Fixed mode keeps every step.
@@ -49,12 +52,15 @@ public final class PruningLoop {
         Evaluation base = validation.evaluate(current), cur = base;
         List<PruningStep> steps = new ArrayList<>();
         int removable = GlobalRanking.removable(current);
+        Map<String, Integer> widths = new HashMap<>();
+        for (Node n : current.nodes()) if (n.op() instanceof Op.Conv2D c) widths.put(n.name(), c.filters());
         PruningStep s0 = new PruningStep(0, 0, 0, true, removable, flops0, 0, current.parameterCount(), base.accuracy(), base.loss(), secondsSince(t0));
         steps.add(s0);
         listener.step(s0);
         double rate = cfg.initialRate(), target = cfg.finalFlopsTarget();
         int nextCheckpoint = 0, accepted = 0;
         GlobalRanking ranking = null;
+        Map<String, double[]> means = null;
         String stop = null;
         while (stop == null) {
             if (steps.size() > cfg.maxIterations()) {
@@ -64,7 +70,8 @@ public final class PruningLoop {
             long ts = System.nanoTime();
             if (ranking == null) {
                 listener.phase("scoring filters (" + criterion.name() + ", " + samples.size() + " samples)");
-                ranking = GlobalRanking.of(current, criterion.score(current, samples, accepted));
+                ranking = GlobalRanking.of(current, criterion.score(current, samples, accepted), cfg.ranking(), widths);
+                if (cfg.meanCompensation()) means = MeanCompensation.means(current, samples);
             }
             int left = ranking.removable();
             if (left == 0) {
@@ -73,7 +80,7 @@ public final class PruningLoop {
             }
             int count = Math.max(1, Math.min(left, (int) Math.round(rate * left)));
             double clip = nextCheckpoint < cfg.checkpoints().size() ? cfg.checkpoints().get(nextCheckpoint) : target;
-            Removal cut = removeUpTo(current, ranking, count, clip, flops0, cfg.channelMultiple());
+            Removal cut = removeUpTo(current, ranking, count, clip, flops0, cfg.channelMultiple(), means);
             Model candidate = cut.model();
             int removed = cut.count();
             if (removed == 0) {
@@ -125,27 +132,26 @@ public final class PruningLoop {
     /**
      * The model without the {@code count} lowest units, or without the shortest prefix of them that
      * reaches {@code clip} (fraction of FLOPs removed) if a shorter one does: so the loop lands on a
-     * FLOPs target instead of jumping past it.
+     * FLOPs target instead of jumping past it. With {@code means}, the removed channels' means are
+     * folded into the next layers' biases first.
      */
-    private static Removal removeUpTo(Model m, GlobalRanking r, int count, double clip, long flops0, int multiple) {
+    private static Removal removeUpTo(Model m, GlobalRanking r, int count, double clip, long flops0, int multiple, Map<String, double[]> means) {
         Map<String, Set<Integer>> request = r.lowest(count, multiple);
         if (request.isEmpty()) return new Removal(m, 0);
-        Model full = FilterRemoval.remove(m, request);
-        int units = units(request);
-        if (Double.isNaN(clip) || removedFraction(full, flops0) <= clip + 1e-9 || units == 1) return new Removal(full, units);
-        int lo = 1, hi = count;
-        Model best = full;
-        while (lo < hi) {
-            int mid = (lo + hi) / 2;
-            Model c = FilterRemoval.remove(m, r.lowest(mid, multiple));
-            if (removedFraction(c, flops0) >= clip - 1e-9) {
-                hi = mid;
-                best = c;
-            } else {
-                lo = mid + 1;
+        if (!Double.isNaN(clip) && removedFraction(FilterRemoval.remove(m, request), flops0) > clip + 1e-9 && units(request) > 1) {
+            int lo = 1, hi = count;
+            while (lo < hi) {
+                int mid = (lo + hi) / 2;
+                if (removedFraction(FilterRemoval.remove(m, r.lowest(mid, multiple)), flops0) >= clip - 1e-9) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
             }
+            request = r.lowest(hi, multiple);
         }
-        return hi == count ? new Removal(full, units) : new Removal(best, units(r.lowest(hi, multiple)));
+        Model base = means == null ? m : MeanCompensation.compensate(m, request, means);
+        return new Removal(FilterRemoval.remove(base, request), units(request));
     }
 
     private static int units(Map<String, Set<Integer>> request) {

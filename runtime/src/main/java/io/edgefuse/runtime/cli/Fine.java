@@ -1,5 +1,6 @@
 package io.edgefuse.runtime.cli;
 
+import io.edgefuse.engine.tf.train.TrainConfig;
 import io.edgefuse.engine.tf.train.Trainer;
 import io.edgefuse.engine.tf.train.TrainingListener;
 import io.edgefuse.model.Model;
@@ -9,31 +10,37 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * Fine-tuning of a pruned model with the trainer (Adam, constant learning rate) on the training images
- * outside the validation part, with a progress line per epoch.
+ * Fine-tuning of a pruned model with the trainer (Adam; learning rate and schedule from the prune options)
+ * on the training images outside the validation part, with a progress line per epoch.
  */
 final class Fine {
-    /** Adam's rate for fine-tuning: a tenth of the training default, so a few epochs repair rather than retrain. */
-    static final double LEARNING_RATE = 1e-4;
-
     private final int epochs;
     private final ImageSet set;
+    private final TrainConfig config;
 
-    private Fine(int epochs, ImageSet set) {
+    private Fine(int epochs, ImageSet set, TrainConfig config) {
         this.epochs = epochs;
         this.set = set;
+        this.config = config;
     }
 
     /** null when no fine-tuning was asked for. */
-    static Fine of(int epochs, PruneData data) {
+    static Fine of(int epochs, PruneData data, PruneOptions o) {
         if (epochs < 0) throw new IllegalArgumentException("--finetune-epochs must be >= 0, got " + epochs);
-        return epochs == 0 ? null : new Fine(epochs, data.fineTuning());
+        if (!(o.finetuneLr > 0 && o.finetuneLr < 1)) throw new IllegalArgumentException("--finetune-lr must be in (0, 1), got " + o.finetuneLr);
+        TrainConfig.Schedule schedule = switch (o.finetuneSchedule) {
+            case "constant" -> TrainConfig.Schedule.CONSTANT;
+            case "cosine" -> TrainConfig.Schedule.COSINE;
+            default -> throw new IllegalArgumentException("--finetune-schedule is constant or cosine, got '" + o.finetuneSchedule + "'");
+        };
+        return epochs == 0 ? null : new Fine(epochs, data.fineTuning(), TrainConfig.fineTune(epochs, o.finetuneLr).withSchedule(schedule));
     }
 
     Model tune(Model m, PrintWriter err) {
-        err.printf("    fine-tuning %d epoch(s) on %d images ...%n", epochs, set.size());
+        err.printf(Locale.ROOT, "    fine-tuning %d epoch(s) on %d images (Adam, lr %.1e, %s) ...%n", epochs, set.size(), config.learningRate(),
+                config.schedule().name().toLowerCase(Locale.ROOT));
         err.flush();
-        return Trainer.fineTune(m, set, epochs, LEARNING_RATE, new TrainingListener() {
+        return Trainer.train(m, set, config, new TrainingListener() {
             private long last = System.nanoTime();
 
             @Override

@@ -67,11 +67,11 @@ final class PruneCommand implements Callable<Integer> {
         double target = stop.targetFlops == null ? Double.NaN : stop.targetFlops;
         double drop = stop.maxDrop == null ? Double.NaN : stop.maxDrop;
         var cfg = o.config(target, drop, List.of());
-        Criterion crit = Criterion.named(criterion, o.seed);
+        Criterion crit = Criterion.named(criterion, o.seed, o.lrp());
         if (finetuneEpochs < 0) throw new IllegalArgumentException("--finetune-epochs must be >= 0, got " + finetuneEpochs);
         Model m = ModelArg.load(model, err);
         PruneData data = PruneData.load(m.input(), o, err);
-        Fine fine = Fine.of(finetuneEpochs, data);
+        Fine fine = Fine.of(finetuneEpochs, data, o);
         BatchedEvaluator val = new BatchedEvaluator(data.validation()), test = new BatchedEvaluator(data.test());
         err.printf("pruning %s by %s, %s%n", m.name(), crit.name(), o.modeText());
         err.flush();
@@ -82,13 +82,14 @@ final class PruneCommand implements Callable<Integer> {
         Model folded = BatchNormFolding.fold(m);
         Evaluation t0 = test.evaluate(folded), t1 = test.evaluate(r.model());
         Model result = r.model();
-        Evaluation tft = null;
+        Evaluation tft = null, vft = null;
         if (fine != null) {
             result = fine.tune(result, err);
             tft = test.evaluate(result);
+            vft = val.evaluate(result);
         }
         ModelFormat.write(result, this.out);
-        Map<String, Object> report = report(m, folded, r, t0, t1, tft, crit.name(), o);
+        Map<String, Object> report = report(m, folded, r, t0, t1, tft, vft, crit.name(), o);
         Json.write(this.out.resolve("pruning.json"), report);
         if (json) {
             Json.print(out, report);
@@ -98,7 +99,7 @@ final class PruneCommand implements Callable<Integer> {
                     pct(r.original().accuracy()), pct(t0.accuracy()));
             t.row("pruned", String.format(Locale.ROOT, "%.2f", r.model().totalCost().flops() / 1e6), r.model().parameterCount(),
                     pct(r.last().accuracy()), pct(t1.accuracy()));
-            if (tft != null) t.row("pruned + " + finetuneEpochs + " epoch(s) fine-tuning", "", "", "", pct(tft.accuracy()));
+            if (tft != null) t.row("pruned + " + finetuneEpochs + " epoch(s) fine-tuning", "", "", pct(vft.accuracy()), pct(tft.accuracy()));
             t.print(out);
             out.printf(Locale.ROOT, "%.1f%% of FLOPs removed in %d steps (%d undone); model written to %s%n", 100 * r.flopsRemoved(),
                     r.steps().size() - 1, r.steps().stream().filter(s -> !s.accepted()).count(), this.out);
@@ -111,7 +112,8 @@ final class PruneCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.2f", 100 * a);
     }
 
-    static Map<String, Object> report(Model m, Model folded, PruningLoop.Result r, Evaluation t0, Evaluation t1, Evaluation tft, String criterion, PruneOptions o) {
+    static Map<String, Object> report(Model m, Model folded, PruningLoop.Result r, Evaluation t0, Evaluation t1, Evaluation tft, Evaluation vft, String criterion,
+            PruneOptions o) {
         Map<String, Object> rep = new LinkedHashMap<>();
         rep.put("model", m.name());
         rep.put("criterion", criterion);
@@ -128,7 +130,10 @@ final class PruneCommand implements Callable<Integer> {
         rep.put("prunedValAccuracy", r.last().accuracy());
         rep.put("originalTestAccuracy", t0.accuracy());
         rep.put("prunedTestAccuracy", t1.accuracy());
-        if (tft != null) rep.put("finetunedTestAccuracy", tft.accuracy());
+        if (tft != null) {
+            rep.put("finetunedValAccuracy", vft.accuracy());
+            rep.put("finetunedTestAccuracy", tft.accuracy());
+        }
         rep.put("steps", steps(r.steps()));
         return rep;
     }

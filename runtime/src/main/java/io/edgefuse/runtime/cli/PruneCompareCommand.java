@@ -53,7 +53,7 @@ final class PruneCompareCommand implements Callable<Integer> {
     boolean json;
 
     /** What was measured at one point of one criterion's run. */
-    record Point(double target, double flopsRemoved, long flops, long params, double valAccuracy, double testAccuracy, Double finetunedTestAccuracy, String folder) {}
+    record Point(double target, double flopsRemoved, long flops, long params, double valAccuracy, double testAccuracy, Double finetunedTestAccuracy, Double finetunedValAccuracy, String folder) {}
 
     @Override
     public Integer call() {
@@ -61,11 +61,11 @@ final class PruneCompareCommand implements Callable<Integer> {
         PruneOptions o = options;
         PruningConfig cfg = o.config(Double.NaN, Double.NaN, points);
         List<Criterion> crits = new ArrayList<>();
-        for (String c : criteria) crits.add(Criterion.named(c, o.seed));
+        for (String c : criteria) crits.add(Criterion.named(c, o.seed, o.lrp()));
         if (finetuneEpochs < 0) throw new IllegalArgumentException("--finetune-epochs must be >= 0, got " + finetuneEpochs);
         Model m = ModelArg.load(model, err);
         PruneData data = PruneData.load(m.input(), o, err);
-        Fine fine = Fine.of(finetuneEpochs, data);
+        Fine fine = Fine.of(finetuneEpochs, data, o);
         BatchedEvaluator val = new BatchedEvaluator(data.validation()), test = new BatchedEvaluator(data.test());
         Model folded = BatchNormFolding.fold(m);
         err.println("testing the original model ...");
@@ -84,11 +84,16 @@ final class PruneCompareCommand implements Callable<Integer> {
                     String folder = String.format(Locale.ROOT, "%s-%02.0f", c.name(), 100 * target);
                     ModelFormat.write(pruned, out.resolve(folder));
                     Evaluation t = test.evaluate(pruned);
-                    Double ft = null;
-                    if (fine != null) ft = test.evaluate(fine.tune(pruned, err)).accuracy();
-                    pts.add(new Point(target, s.flopsRemoved(), s.flops(), s.params(), s.valAccuracy(), t.accuracy(), ft, folder));
+                    Double ft = null, ftVal = null;
+                    if (fine != null) {
+                        Model tuned = fine.tune(pruned, err);
+                        ft = test.evaluate(tuned).accuracy();
+                        ftVal = val.evaluate(tuned).accuracy();
+                    }
+                    pts.add(new Point(target, s.flopsRemoved(), s.flops(), s.params(), s.valAccuracy(), t.accuracy(), ft, ftVal, folder));
                     err.printf(Locale.ROOT, "  %s  test accuracy at %.1f%% FLOPs removed: %.2f%%%s%n", c.name(), 100 * s.flopsRemoved(), 100 * t.accuracy(),
-                            ft == null ? "" : String.format(Locale.ROOT, ", after %d epoch(s) of fine-tuning %.2f%%", finetuneEpochs, 100 * ft));
+                            ft == null ? "" : String.format(Locale.ROOT, ", after %d epoch(s) of fine-tuning %.2f%% (validation %.2f%%)", finetuneEpochs,
+                                    100 * ft, 100 * ftVal));
                     err.flush();
                 }
             };

@@ -1,6 +1,9 @@
 package io.edgefuse.runtime.cli;
 
+import io.edgefuse.pruner.LrpConfig;
+import io.edgefuse.pruner.Normalisation;
 import io.edgefuse.pruner.PruningConfig;
+import io.edgefuse.pruner.RankingConfig;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -21,6 +24,30 @@ final class PruneOptions {
 
     @Option(names = "--channel-multiple", defaultValue = "1", description = "Keep a multiple of M filters in every layer (8 or 16 suits oneDNN's blocked kernels; 1: any count). Default: ${DEFAULT-VALUE}.")
     int channelMultiple;
+
+    @Option(names = "--normalisation", description = "How each layer's scores are scaled before one global ranking, for every criterion:"
+            + " sum (each layer sums to 1, Yeom et al.; the previous default), mean (score / the layer's mean), l2 (score / the layer's L2 norm). Default: mean.")
+    String normalisation;
+
+    @Option(names = "--cost-aware", description = "Rank by normalised score per FLOP a filter saves (relative to the average filter) instead of by score.")
+    boolean costAware;
+
+    @Option(names = "--layer-floor", description = "Every layer keeps at least this fraction of its original filters (0: at least one, the previous default). Default: 0.25.")
+    Double layerFloor;
+
+    @Option(names = "--mean-compensation", description = "Fold each removed filter's mean output (over the reference samples) into the biases of the layers that read it"
+            + " (mean replacement; no training).")
+    boolean meanCompensation;
+
+    @Option(names = "--finetune-lr", defaultValue = "1e-4", description = "Adam's learning rate for --finetune-epochs. Default: ${DEFAULT-VALUE}.")
+    double finetuneLr;
+
+    @Option(names = "--finetune-schedule", defaultValue = "constant", description = "constant, or cosine (decay from --finetune-lr to 0 over the fine-tuning). Default: ${DEFAULT-VALUE}.")
+    String finetuneSchedule;
+
+    @Option(names = "--lrp-hidden-rule", defaultValue = "z+", description = "LRP rule of the convs that do not read the input: z+ (alpha1-beta0) or epsilon"
+            + " (signed contributions; gradient x input in the limit). Default: ${DEFAULT-VALUE}.")
+    String lrpHiddenRule;
 
     @Option(names = "--test-images", description = "Report test accuracy on the first N test images only (quick looks). Default: all 10000.")
     Integer testImages;
@@ -56,17 +83,38 @@ final class PruneOptions {
         }
         if (channelMultiple < 1) throw new IllegalArgumentException("--channel-multiple must be >= 1, got " + channelMultiple);
         if (!(tolerancePoints >= 0)) throw new IllegalArgumentException("--tolerance must be >= 0 points, got " + tolerancePoints);
+        if (layerFloor != null && !(layerFloor >= 0 && layerFloor < 1)) throw new IllegalArgumentException("--layer-floor is a fraction in [0, 1), got " + layerFloor);
+        RankingConfig ranking = ranking();
         double budget = Double.isNaN(maxDropPoints) ? Double.NaN : maxDropPoints / 100;
         if (fixed()) {
             double r = mode.fixedRate;
             if (!(r > 0 && r <= 1)) throw new IllegalArgumentException("--fixed-rate must be in (0, 1], got " + r);
-            return new PruningConfig(false, r, 1, 1, r, 0, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple);
+            return new PruningConfig(false, r, 1, 1, r, 0, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple, ranking, meanCompensation);
         }
         if (!(rate > 0 && rate <= MAX_RATE)) throw new IllegalArgumentException("--rate must be in (0, " + MAX_RATE + "], got " + rate);
-        return new PruningConfig(true, rate, GROWTH, SHRINK, MAX_RATE, tolerancePoints / 100, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple);
+        return new PruningConfig(true, rate, GROWTH, SHRINK, MAX_RATE, tolerancePoints / 100, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple,
+                ranking, meanCompensation);
+    }
+
+    LrpConfig lrp() {
+        LrpConfig d = LrpConfig.defaults();
+        return switch (lrpHiddenRule) {
+            case "z+" -> d.withHiddenConv(LrpConfig.ConvRule.Z_PLUS);
+            case "epsilon" -> d.withHiddenConv(LrpConfig.ConvRule.EPSILON);
+            default -> throw new IllegalArgumentException("--lrp-hidden-rule is z+ or epsilon, got '" + lrpHiddenRule + "'");
+        };
+    }
+
+    RankingConfig ranking() {
+        RankingConfig d = RankingConfig.defaults();
+        return new RankingConfig(normalisation == null ? d.normalisation() : Normalisation.named(normalisation), costAware,
+                layerFloor == null ? d.layerFloor() : layerFloor);
     }
 
     String modeText() {
-        return fixed() ? "fixed rate " + mode.fixedRate : String.format(java.util.Locale.ROOT, "adaptive (r0 %.3f, x1.5 / x0.5, tolerance %.2f points)", rate, tolerancePoints);
+        String mode = fixed() ? "fixed rate " + this.mode.fixedRate
+                : String.format(java.util.Locale.ROOT, "adaptive (r0 %.3f, x1.5 / x0.5, tolerance %.2f points)", rate, tolerancePoints);
+        return mode + ", " + ranking().describe() + (meanCompensation ? ", mean compensation" : "")
+                + (lrp().hiddenConv() == LrpConfig.defaults().hiddenConv() ? "" : ", LRP hidden convs " + lrpHiddenRule);
     }
 }

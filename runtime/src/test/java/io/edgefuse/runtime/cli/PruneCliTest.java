@@ -34,6 +34,18 @@ class PruneCliTest {
         CliRun badCriterion = run("prune", "--model", "fmnist-vgg", "--criterion", "hrank", "--target-flops", "0.5", "--out", out);
         assertEquals(3, badCriterion.code());
         assertTrue(badCriterion.err().contains("lrp, l1, taylor, random"), badCriterion.err());
+        CliRun badNorm = run("prune", "--model", "fmnist-vgg", "--normalisation", "max", "--target-flops", "0.5", "--out", out);
+        assertEquals(3, badNorm.code());
+        assertTrue(badNorm.err().contains("sum, mean, l2"), badNorm.err());
+        CliRun badFloor = run("prune", "--model", "fmnist-vgg", "--layer-floor", "1", "--target-flops", "0.5", "--out", out);
+        assertEquals(3, badFloor.code());
+        assertTrue(badFloor.err().contains("--layer-floor"), badFloor.err());
+        CliRun badRule = run("prune", "--model", "fmnist-vgg", "--lrp-hidden-rule", "w2", "--target-flops", "0.5", "--out", out);
+        assertEquals(3, badRule.code());
+        assertTrue(badRule.err().contains("z+ or epsilon"), badRule.err());
+        CliRun badSchedule = run("prune", "--model", "fmnist-vgg", "--finetune-epochs", "1", "--finetune-schedule", "step", "--target-flops", "0.5", "--out", out);
+        assertEquals(3, badSchedule.code());
+        assertTrue(badSchedule.err().contains("constant or cosine"), badSchedule.err());
         CliRun bothModes = run("prune", "--model", "fmnist-vgg", "--target-flops", "0.5", "--adaptive", "--fixed-rate", "0.1", "--out", out);
         assertEquals(2, bothModes.code());
         CliRun badRate = run("prune", "--model", "fmnist-vgg", "--target-flops", "0.5", "--fixed-rate", "0", "--out", out);
@@ -56,9 +68,10 @@ class PruneCliTest {
     void pruneWritesASmallerModelAndItsReportThenCompareAndBenchRunOnIt(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("pruned");
         CliRun r = run("prune", "--model", "fmnist-vgg", "--criterion", "l1", "--samples-per-class", "1", "--validation", "200", "--test-images", "300",
-                "--target-flops", "0.2", "--fixed-rate", "0.1", "--out", out.toString(), "--json");
+                "--target-flops", "0.2", "--fixed-rate", "0.1", "--normalisation", "mean", "--layer-floor", "0.25", "--out", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode rep = JSON.readTree(r.out());
+        assertTrue(rep.path("mode").asText().contains("mean normalisation, layer floor 0.25"), r.out());
         assertTrue(rep.path("flopsRemoved").asDouble() >= 0.2, r.out());
         assertTrue(r.err().contains("step 1: rate 0.100"), "progress per step: " + r.err());
         Model p = ModelFormat.read(out);
@@ -69,7 +82,7 @@ class PruneCliTest {
 
         Path cmp = dir.resolve("cmp");
         CliRun c = run("prune-compare", "--model", "fmnist-vgg", "--criteria", "l1,random", "--samples-per-class", "1", "--validation", "200", "--test-images", "300",
-                "--points", "0.1,0.2", "--fixed-rate", "0.1", "--out", cmp.toString());
+                "--points", "0.1,0.2", "--fixed-rate", "0.1", "--mean-compensation", "--out", cmp.toString());
         assertEquals(0, c.code(), c.err());
         assertTrue(c.out().contains("test % @10%") && c.out().contains("random"), c.out());
         JsonNode report = JSON.readTree(cmp.resolve("report.json").toFile());
