@@ -125,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
                     long t0 = System.nanoTime();
                     JsonNode a = ask(client, m, planner + "-" + i, samples.get(i).png());
                     double rt = (System.nanoTime() - t0) / 1e6;
-                    if (a.has("error")) throw new IllegalStateException("answer was an error: " + a);
+                    if (a.has("error")) throw new CommandFailedException("answer was an error: " + a);
                     lat[i] = a.path("latencyMs").asDouble();
                     int tiles = 0;
                     for (JsonNode st : a.path("plan").path("stages")) tiles += st.path("tiles").size();
@@ -189,7 +189,7 @@ final class DemoCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder("nodes did not come online within 180 s (each node loads the model and runs a"
                 + " capacity probe of a few seconds at start; on a busy machine that can take minutes). Last lines of their logs in " + cluster.logDir() + ":");
         for (String id : cluster.nodeIds()) sb.append("\n--- ").append(id).append(" ---\n").append(cluster.logTail(id));
-        throw new IllegalStateException(sb.toString());
+        throw new CommandFailedException(sb.toString());
     }
 
     private static double median(double[] a) {
