@@ -93,7 +93,7 @@ public final class EdgeNode implements AutoCloseable {
             throw new IllegalArgumentException("node config: 'ota.trusted.keys': " + e.getMessage(), e);
         }
         Capacity capacity = !config.probe() ? NOMINAL_CAPACITY
-                : config.probeReference() != null ? CapacityProbe.relativeTo(executor, reference(config)) : CapacityProbe.measure(executor);
+                : config.probeReference() != null ? CapacityProbe.relativeTo(executor, reference(config), probeModel(store)) : CapacityProbe.measure(executor);
         if (config.probe()) LOG.info("node {}: {} executor capacity {}", config.nodeId(), executor.name(), capacity);
         TaskRunner runner = new TaskRunner(config.nodeId(), executor, store, config.workers(), config.queueCapacity());
         StatusMessages messages = new StatusMessages(executor.name(), capacity, config.probe(), store, host.bundles());
@@ -120,6 +120,12 @@ public final class EdgeNode implements AutoCloseable {
             await(vertx.close(), STOP_TIMEOUT_S);
             throw e;
         }
+    }
+
+    /** The model whose conv layers the relative probe times: the first one loaded (null: none, the synthetic layers). */
+    static io.edgefuse.model.Model probeModel(ModelStore store) {
+        List<ModelStore.ModelRef> l = store.list();
+        return l.isEmpty() ? null : store.get(l.get(0).name(), l.get(0).version());
     }
 
     /** The probe reference file: {gflops{conv, ...}, layerOverheadMs, taskOverheadMs}. */

@@ -32,6 +32,7 @@ import java.util.Set;
  * graph.cache            int      64             tf: compiled tile graphs kept open (LRU); each holds its layers' weights natively
  * probe.reference        string   (none)         a JSON file {gflops{conv, ...}, layerOverheadMs}: probe conv only (a few seconds) and scale the other classes from it
  * hold.until             string   (none)         a file path: after loading models, wait until it exists before probing and connecting
+ * mqtt.keep.alive.s      int      10             MQTT keep-alive (1 .. 65535 s); the broker drops the node (Last Will) after 1.5x this without a packet
  * </pre>
  *
  * Values may be strings (as in .cfg files) or typed (Integer, Long, Boolean, String[] for models).
@@ -39,7 +40,8 @@ import java.util.Set;
  */
 public record NodeConfig(String nodeId, String brokerHost, int brokerPort, String topicRoot, String executor,
                          int threads, int workers, int queueCapacity, long heartbeatIntervalMs, int maxMessageBytes,
-                         List<String> models, boolean probe, int graphCache, String holdUntil, String probeReference, Ota ota) {
+                         List<String> models, boolean probe, int graphCache, String holdUntil, String probeReference, Ota ota,
+                         int keepAliveSeconds) {
 
     /** Over-the-air updates: the keys trusted, where artifacts are staged, when a transfer counts as stalled. */
     public record Ota(List<String> trustedKeys, String stagingDir, long stallTimeoutMs) {
@@ -69,12 +71,13 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
     public NodeConfig(String nodeId, String brokerHost, int brokerPort, String topicRoot, String executor, int threads, int workers,
                       int queueCapacity, long heartbeatIntervalMs, int maxMessageBytes, List<String> models, boolean probe) {
         this(nodeId, brokerHost, brokerPort, topicRoot, executor, threads, workers, queueCapacity, heartbeatIntervalMs, maxMessageBytes,
-                models, probe, DEFAULT_GRAPH_CACHE, null, null, Ota.off());
+                models, probe, DEFAULT_GRAPH_CACHE, null, null, Ota.off(), DEFAULT_KEEP_ALIVE_S);
     }
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 1883;
     public static final int DEFAULT_GRAPH_CACHE = 64;
+    public static final int DEFAULT_KEEP_ALIVE_S = 10;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
     public static final Set<String> EXECUTORS = Set.of("tf", "java");
 
@@ -98,6 +101,7 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         if (heartbeatIntervalMs < 50 || heartbeatIntervalMs > 600_000) throw bad("heartbeat.interval.ms", heartbeatIntervalMs, "must be 50..600000");
         if (maxMessageBytes < 1024) throw bad("max.message.bytes", maxMessageBytes, "must be >= 1024");
         if (graphCache < 1) throw bad("graph.cache", graphCache, "must be >= 1");
+        if (keepAliveSeconds < 1 || keepAliveSeconds > 65535) throw bad("mqtt.keep.alive.s", keepAliveSeconds, "must be 1..65535");
         if (holdUntil != null && holdUntil.isBlank()) holdUntil = null;
         if (probeReference != null && probeReference.isBlank()) probeReference = null;
         models = List.copyOf(models == null ? List.of() : models);
@@ -134,6 +138,7 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         if (p.containsKey("graph.cache")) b.graphCache(integer(p, "graph.cache"));
         if (p.containsKey("hold.until")) b.holdUntil(string(p, "hold.until"));
         if (p.containsKey("probe.reference")) b.probeReference(string(p, "probe.reference"));
+        if (p.containsKey("mqtt.keep.alive.s")) b.keepAliveSeconds(integer(p, "mqtt.keep.alive.s"));
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -211,6 +216,7 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         private int graphCache = DEFAULT_GRAPH_CACHE;
         private String holdUntil;
         private String probeReference;
+        private int keepAliveSeconds = DEFAULT_KEEP_ALIVE_S;
 
         private Builder(String nodeId) {
             this.nodeId = nodeId;
@@ -233,11 +239,12 @@ public record NodeConfig(String nodeId, String brokerHost, int brokerPort, Strin
         public Builder graphCache(int v) { graphCache = v; return this; }
         public Builder holdUntil(String v) { holdUntil = v; return this; }
         public Builder probeReference(String v) { probeReference = v; return this; }
+        public Builder keepAliveSeconds(int v) { keepAliveSeconds = v; return this; }
 
         public NodeConfig build() {
             return new NodeConfig(nodeId, brokerHost, brokerPort, topicRoot, executor, threads, workers, queueCapacity,
                     heartbeatIntervalMs, maxMessageBytes, models, probe, graphCache, holdUntil, probeReference,
-                    new Ota(trustedKeys, otaStagingDir, otaStallTimeoutMs));
+                    new Ota(trustedKeys, otaStagingDir, otaStallTimeoutMs), keepAliveSeconds);
         }
     }
 }

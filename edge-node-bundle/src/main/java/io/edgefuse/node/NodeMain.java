@@ -28,12 +28,26 @@ public final class NodeMain {
                     throw new IllegalArgumentException("node " + config.nodeId() + ": cannot load model '" + m + "': " + e.getMessage(), e);
                 }
             }
-            if (config.holdUntil() != null) holdUntil(config);
+            if (config.holdUntil() != null) {
+                warmUp(config, executor, store);
+                holdUntil(config);
+            }
             return EdgeNode.start(config, executor, store, host);
         } catch (RuntimeException e) {
             executor.close();
             throw e;
         }
+    }
+
+    /**
+     * Runs the capacity probe once, unmeasured, while the node still has the whole CPU: the probe's own
+     * session set-up, TensorFlow's kernels and the JIT's compilation of the run path are first-use work
+     * that would otherwise land, at a few percent of a core, inside the measurement after the hold.
+     */
+    private static void warmUp(NodeConfig config, Executor executor, ModelStore store) {
+        if (!config.probe()) return;
+        if (config.probeReference() != null) io.edgefuse.model.exec.CapacityProbe.relativeTo(executor, EdgeNode.reference(config), EdgeNode.probeModel(store));
+        else io.edgefuse.model.exec.CapacityProbe.measure(executor);
     }
 
     /**

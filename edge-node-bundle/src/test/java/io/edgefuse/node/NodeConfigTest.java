@@ -46,7 +46,7 @@ class NodeConfigTest {
         p.put("probe", "false");
         p.put("service.pid", "io.edgefuse.node"); // Config Admin's own keys pass through
         NodeConfig c = NodeConfig.fromMap(p);
-        assertEquals(new NodeConfig("gw-3", "broker.lan", 8883, "lab/ef", "java", 2, 2, 16, 500, 1 << 20, List.of("resnet18", "/opt/models/tiny"), false, 64, null, null, NodeConfig.Ota.off()), c);
+        assertEquals(new NodeConfig("gw-3", "broker.lan", 8883, "lab/ef", "java", 2, 2, 16, 500, 1 << 20, List.of("resnet18", "/opt/models/tiny"), false, 64, null, null, NodeConfig.Ota.off(), 10), c);
         assertEquals("lab/ef/nodes/gw-3/tasks", c.topics().nodeTasks("gw-3"));
 
         p.put("models", new String[] {"a", "b"});
@@ -59,6 +59,11 @@ class NodeConfigTest {
         p.put("hold.until", "/run/go");
         NodeConfig e = NodeConfig.fromMap(p);
         assertEquals(4, e.graphCache());
+        p.put("mqtt.keep.alive.s", "60");
+        assertEquals(60, NodeConfig.fromMap(p).keepAliveSeconds());
+        p.put("mqtt.keep.alive.s", "0");
+        assertThrows(IllegalArgumentException.class, () -> NodeConfig.fromMap(p));
+        p.remove("mqtt.keep.alive.s");
         assertEquals("/run/go", e.holdUntil());
     }
 

@@ -80,6 +80,7 @@ public final class Coordinator implements AutoCloseable {
         final double predictedComputeMs, predictedTotalMs;
         String node;
         int attempts = 1;
+        long sentNanos;
         ScheduledFuture<?> timeout;
 
         Pending(Run run, int stage, String task, Region region, byte[] frame, double predictedComputeMs, double predictedTotalMs) {
@@ -213,6 +214,7 @@ public final class Coordinator implements AutoCloseable {
 
     private void send(Pending p, String node) {
         p.node = node;
+        p.sentNanos = System.nanoTime();
         long timeout = Math.max(config.minTaskTimeoutMs(), (long) (config.taskTimeoutFactor() * p.predictedTotalMs));
         p.timeout = loop.schedule(() -> {
             if (pending.get(p.task) == p) retry(p, "no result from " + p.node + " within " + timeout + " ms");
@@ -245,6 +247,12 @@ public final class Coordinator implements AutoCloseable {
         pending.remove(p.task);
         p.timeout.cancel(false);
         membership.observe(r.node(), p.predictedComputeMs, r.computeMs());
+        if (LOG.isDebugEnabled()) {
+            // Predicted against measured, per tile: where a plan's time goes (docs/testbed.md reads these).
+            LOG.debug("tile {} on {}: round trip {} ms (predicted {}), node compute {} ms (predicted {})", p.task, r.node(),
+                    String.format("%.0f", (System.nanoTime() - p.sentNanos) / 1e6), String.format("%.0f", p.predictedTotalMs),
+                    String.format("%.0f", r.computeMs()), String.format("%.0f", p.predictedComputeMs));
+        }
         if (p.region == null) run.output = r.output();
         else RegionTensor.paste(run.output, p.region, r.output());
         if (--run.remaining == 0) nextStage(run);

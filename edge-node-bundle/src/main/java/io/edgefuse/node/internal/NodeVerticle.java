@@ -28,8 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class NodeVerticle extends VerticleBase implements OtaInbox.Link {
     private static final Logger LOG = LoggerFactory.getLogger(NodeVerticle.class);
     static final long MIN_BACKOFF_MS = 200, MAX_BACKOFF_MS = 10_000;
-    /** Broker considers us gone after 1.5x this without traffic; heartbeats keep it busy anyway. */
-    private static final int KEEP_ALIVE_S = 10;
 
     private final NodeConfig cfg;
     private final Topics topics;
@@ -82,7 +80,9 @@ public final class NodeVerticle extends VerticleBase implements OtaInbox.Link {
         MqttClientOptions o = new MqttClientOptions()
                 .setClientId(cfg.nodeId())
                 .setCleanSession(true)
-                .setKeepAliveInterval(KEEP_ALIVE_S)
+                // The broker takes us for gone after 1.5x this without a packet; heartbeats keep the line busy, unless
+                // the whole JVM stalls (a GC at a few percent of a core in the emulated cluster): mqtt.keep.alive.s.
+                .setKeepAliveInterval(cfg.keepAliveSeconds())
                 .setMaxMessageSize(cfg.maxMessageBytes())
                 // Every queued or running task may owe a QoS 1 result, plus a burst of BUSY answers.
                 .setMaxInflightQueue(Math.max(100, 4 * (cfg.queueCapacity() + cfg.workers())))

@@ -18,6 +18,7 @@ import io.edgefuse.protocol.Answer;
 import io.edgefuse.protocol.DType;
 import io.edgefuse.runtime.testbed.EmulatedCluster;
 import io.edgefuse.runtime.testbed.Hub;
+import io.edgefuse.runtime.testbed.NodeQuotas;
 import io.edgefuse.runtime.testbed.ShapedLinks;
 import io.edgefuse.runtime.testbed.TestbedState;
 import java.io.IOException;
@@ -62,7 +63,7 @@ final class BenchClusterCommand implements Callable<Integer> {
     @Option(names = "--requests", defaultValue = "3", description = "Timed requests per planner (one at a time). Default: ${DEFAULT-VALUE}.")
     int requests;
 
-    @Option(names = "--warmup", defaultValue = "1", description = "Untimed requests per planner first (nodes compile the plan's tile graphs). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed requests per planner first (nodes build the plan's tile graphs, the JIT compiles their task path). Default: ${DEFAULT-VALUE}.")
     int warmup;
 
     @Option(names = "--dtype", defaultValue = "float32", description = "Tensors on the wire to the nodes: float32 or float16. Default: ${DEFAULT-VALUE}.")
@@ -76,6 +77,14 @@ final class BenchClusterCommand implements Callable<Integer> {
 
     @Option(names = "--in-hub", hidden = true, description = "Already inside the hub namespace, the cluster up.")
     boolean inHub;
+
+    @Option(names = "--quotas-via-pid", hidden = true, description = "A process outside the hub namespace through which the node cgroups are reached.")
+    long quotasViaPid;
+
+    @Option(names = "--throttled-warmup", description = "Run the warm-up requests under the nodes' CPU quotas too (by default the quotas are lifted"
+            + " for warm-up, so that building the plan's tile graphs and JIT compilation, deploy-time work on a real gateway, do not take"
+            + " minutes at emulated speed; they are restored and read back before the timed requests).")
+    boolean throttledWarmup;
 
     @Override
     public Integer call() throws Exception {
@@ -105,6 +114,7 @@ final class BenchClusterCommand implements Callable<Integer> {
             int at = orig.indexOf("cluster");
             args.addAll(orig.subList(at + 1, orig.size()));
             args.add("--in-hub");
+            args.addAll(List.of("--quotas-via-pid", String.valueOf(ProcessHandle.current().pid())));
             return Hub.run(args);
         } finally {
             try {
@@ -133,6 +143,8 @@ final class BenchClusterCommand implements Callable<Integer> {
         DType wire = DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT));
         List<Row> rows = new ArrayList<>();
         Cluster believed = null;
+        NodeQuotas quotas = throttledWarmup || quotasViaPid <= 0 ? null : NodeQuotas.viaProcess(quotasViaPid, st);
+        if (quotas == null && !throttledWarmup) err.println("warning: the node cgroups are out of reach (no --quotas-via-pid): warm-up runs under the quotas");
         for (String p : planners) {
             err.printf("%s: %d warm-up + %d timed request(s) of %s...%n", p, warmup, requests, m.name());
             err.flush();
@@ -142,6 +154,22 @@ final class BenchClusterCommand implements Callable<Integer> {
             MqttCoordinator.Settings s = new MqttCoordinator.Settings(d.brokerHost(), d.brokerPort(), d.topicRoot(), d.models(), d.maxRequestBytes(),
                     d.maxInFlight(), d.topK(), 30_000);
             CoordinatorConfig cfg = new CoordinatorConfig(p, link, wire, 600_000, 120_000, 4.0, 2);
+            if (warmup > 0) {
+                // A coordinator of its own: what it learns from unthrottled tiles (speed estimates) must not
+                // reach the timed run, whose coordinator plans afresh from the nodes' status (the same plan).
+                try (MqttCoordinator c = new MqttCoordinator(s, cfg).start()) {
+                    awaitNodes(c, m, st.nodes.size(), link);
+                    if (quotas != null) {
+                        quotas.lift();
+                        err.println("  warm-up with the nodes' CPU quotas lifted (tile graphs and JIT: deploy-time work on a real gateway)");
+                    }
+                    try {
+                        warm(m, p, err);
+                    } finally {
+                        if (quotas != null) err.println("  quotas restored and read back from the kernel: " + quotas.restore());
+                    }
+                }
+            }
             try (MqttCoordinator c = new MqttCoordinator(s, cfg).start()) {
                 Cluster cl = awaitNodes(c, m, st.nodes.size(), link);
                 if (believed == null) believed = cl;
@@ -210,19 +238,37 @@ final class BenchClusterCommand implements Callable<Integer> {
         return rows.stream().anyMatch(r -> r.errors() > 0) ? 1 : 0;
     }
 
-    private Row run(MqttCoordinator c, Model m, String planner, Cluster believed, TestbedState st, PrintWriter err) throws Exception {
-        MqttClient client = new MqttClient("tcp://" + Hub.BROKER_HOST + ":" + ShapedLinks.BROKER_PORT, "bench-" + planner + "-" + ProcessHandle.current().pid(), new MemoryPersistence());
+    private void warm(Model m, String planner, PrintWriter err) throws Exception {
+        MqttClient client = client(planner + "-warm");
+        try {
+            byte[] png = SampleImages.load(1, err).get(0).png();
+            for (int i = 0; i < warmup; i++) {
+                long t0 = System.nanoTime();
+                JsonNode a = ask(client, m, planner + "-w" + i, png);
+                if (a.has("error")) err.println("  warm-up answer was an error: " + a.path("error"));
+                else err.printf("  %s warm-up %d: %.0f ms%n", planner, i + 1, (System.nanoTime() - t0) / 1e6);
+                err.flush();
+            }
+        } finally {
+            client.disconnect();
+            client.close();
+        }
+    }
+
+    private static MqttClient client(String name) throws Exception {
+        MqttClient client = new MqttClient("tcp://" + Hub.BROKER_HOST + ":" + ShapedLinks.BROKER_PORT, "bench-" + name + "-" + ProcessHandle.current().pid(), new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         o.setMaxInflight(100);
         client.connect(o);
+        return client;
+    }
+
+    private Row run(MqttCoordinator c, Model m, String planner, Cluster believed, TestbedState st, PrintWriter err) throws Exception {
+        MqttClient client = client(planner);
         try {
             byte[] png = SampleImages.load(1, err).get(0).png();
             int errors = 0;
-            for (int i = 0; i < warmup; i++) {
-                JsonNode a = ask(client, m, planner + "-w" + i, png);
-                if (a.has("error")) err.println("  warm-up answer was an error: " + a.path("error"));
-            }
             long[] before = wireBytes(st);
             List<Double> lat = new ArrayList<>();
             int stages = 0, tiles = 0;

@@ -5,6 +5,7 @@ import io.edgefuse.allocator.coordinator.CoordinatorConfig;
 import io.edgefuse.allocator.coordinator.MqttCoordinator;
 import io.edgefuse.allocator.coordinator.NodeInfo;
 import io.edgefuse.model.Model;
+import io.edgefuse.model.zoo.Zoo;
 import io.edgefuse.protocol.Answer;
 import io.edgefuse.runtime.cluster.LocalCluster;
 import java.io.PrintWriter;
@@ -59,9 +60,17 @@ final class DemoCommand implements Callable<Integer> {
             Thread cleanup = new Thread(cluster::close);
             Runtime.getRuntime().addShutdownHook(cleanup);
             out.println("broker on " + cluster.brokerUri() + "; node logs in " + cluster.logDir());
-            double[] parallel = round(cluster, m, "edgefuse", samples, out);
-            double[] single = round(cluster, m, "single", samples, out);
+            Round parallelRound = round(cluster, m, "edgefuse", samples, out);
+            Round singleRound = round(cluster, m, "single", samples, out);
+            double[] parallel = parallelRound.latencies(), single = singleRound.latencies();
             double p = median(parallel), s = median(single);
+            out.println();
+            out.println(parallelRound.sameAnswersAs(singleRound)
+                    ? String.format("the partitioned answers equal the one-node answers (same top-1 for every image, scores within %.1e)", parallelRound.maxScoreDifference(singleRound))
+                    : "WARNING: the partitioned answers differ from the one-node answers: " + parallelRound.differences(singleRound));
+            if (Zoo.contains(model))
+                out.println(m.name() + " is a zoo model with seeded random weights (nothing is downloaded), so its top-1 labels are arbitrary;"
+                        + " ./edgefuse demo --model models/fmnist-vgg answers with a trained Fashion-MNIST model");
             out.println();
             Table t = new Table("run", "median latency ms", "mean latency ms");
             t.row("edgefuse on " + nodes + " nodes", String.format("%.1f", p), String.format("%.1f", mean(parallel)));
@@ -75,7 +84,28 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private double[] round(LocalCluster cluster, Model m, String planner, List<SampleImages.Sample> samples, PrintWriter out) throws Exception {
+    /** One round's answers: per image the top-1 label and score, and the latency the coordinator reported. */
+    record Round(List<String> labels, double[] scores, double[] latencies) {
+        boolean sameAnswersAs(Round o) {
+            return labels.equals(o.labels) && maxScoreDifference(o) <= 1e-3;
+        }
+
+        double maxScoreDifference(Round o) {
+            double d = 0;
+            for (int i = 0; i < scores.length; i++) d = Math.max(d, Math.abs(scores[i] - o.scores[i]));
+            return d;
+        }
+
+        String differences(Round o) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < scores.length; i++)
+                if (!labels.get(i).equals(o.labels.get(i)) || Math.abs(scores[i] - o.scores[i]) > 1e-3)
+                    sb.append(String.format("%n  image %d: %s %.4f vs %s %.4f", i, labels.get(i), scores[i], o.labels.get(i), o.scores[i]));
+            return sb.toString();
+        }
+    }
+
+    private Round round(LocalCluster cluster, Model m, String planner, List<SampleImages.Sample> samples, PrintWriter out) throws Exception {
         MqttCoordinator.Settings s = MqttCoordinator.Settings.of(cluster.brokerHost(), cluster.brokerPort(), Map.of(m.name(), m));
         try (MqttCoordinator c = new MqttCoordinator(s, CoordinatorConfig.defaults().withPlanner(planner)).start()) {
             awaitNodes(c, m, cluster);
@@ -88,24 +118,27 @@ final class DemoCommand implements Callable<Integer> {
                 out.println();
                 out.println(planner.equals("single") ? "the whole model on one node:" : "partitioned by the edgefuse planner:");
                 ask(client, m, planner + "-warmup", samples.get(0).png());
-                double[] lat = new double[samples.size()];
+                double[] lat = new double[samples.size()], scores = new double[samples.size()];
+                List<String> labels = new ArrayList<>();
                 Table t = new Table("image", "top-1", "score", "latency ms", "round trip ms", "tiles");
                 for (int i = 0; i < samples.size(); i++) {
                     long t0 = System.nanoTime();
                     JsonNode a = ask(client, m, planner + "-" + i, samples.get(i).png());
                     double rt = (System.nanoTime() - t0) / 1e6;
-                    if (a.has("error")) throw new IllegalStateException("answer was an error: " + a);
+                    if (a.has("error")) throw new CommandFailedException("answer was an error: " + a);
                     lat[i] = a.path("latencyMs").asDouble();
                     int tiles = 0;
                     for (JsonNode st : a.path("plan").path("stages")) tiles += st.path("tiles").size();
                     JsonNode top = a.path("top").get(0);
+                    labels.add(top.path("label").asText());
+                    scores[i] = top.path("score").asDouble();
                     t.row(samples.get(i).name(), top.path("label").asText(), String.format("%.3f", top.path("score").asDouble()),
                             String.format("%.1f", lat[i]), String.format("%.1f", rt), tiles);
                 }
                 t.print(out);
                 double inProcess = inProcessMs(m, c.coordinator().currentPlan(m), samples.get(0).png());
                 out.printf("same plan in one process (no MQTT, %d thread): %.1f ms; the MQTT path adds %.1f ms (median)%n", threads, inProcess, median(lat) - inProcess);
-                return lat;
+                return new Round(List.copyOf(labels), scores, lat);
             } finally {
                 client.disconnect();
                 client.close();
@@ -153,9 +186,10 @@ final class DemoCommand implements Callable<Integer> {
             if (ready >= cluster.nodeIds().size()) return;
             Thread.sleep(200);
         }
-        StringBuilder sb = new StringBuilder("nodes did not come online within 180 s");
+        StringBuilder sb = new StringBuilder("nodes did not come online within 180 s (each node loads the model and runs a"
+                + " capacity probe of a few seconds at start; on a busy machine that can take minutes). Last lines of their logs in " + cluster.logDir() + ":");
         for (String id : cluster.nodeIds()) sb.append("\n--- ").append(id).append(" ---\n").append(cluster.logTail(id));
-        throw new IllegalStateException(sb.toString());
+        throw new CommandFailedException(sb.toString());
     }
 
     private static double median(double[] a) {

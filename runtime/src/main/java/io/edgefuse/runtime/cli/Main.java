@@ -41,6 +41,10 @@ public final class Main {
                 cmd.getErr().println("edgefuse " + cmd.getCommandName() + ": " + ex.getMessage());
                 return 3;
             }
+            if (ex instanceof CommandFailedException) {
+                cmd.getErr().println("edgefuse " + cmd.getCommandName() + ": " + ex.getMessage());
+                return 1;
+            }
             throw ex;
         });
         return cl;

@@ -63,13 +63,16 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--probe-reference", paramLabel = "FILE", description = "Probe conv only and scale the other op classes from this capacity file ({gflops{conv, ...}}; `cluster up` passes the host calibration).")
     String probeReference;
 
+    @Option(names = "--keep-alive", defaultValue = "10", paramLabel = "SECONDS", description = "MQTT keep-alive; the broker drops the node (Last Will) after 1.5x this without a packet. Default: ${DEFAULT-VALUE}.")
+    int keepAlive;
+
     @Override
     public Integer call() throws InterruptedException {
         BrokerAddress b = BrokerAddress.parse(broker);
         NodeConfig cfg = NodeConfig.builder(id).brokerHost(b.host()).brokerPort(b.port()).topicRoot(root).executor(executor)
                 .threads(threads).workers(workers).queueCapacity(queue).models(models).probe(!noProbe)
                 .trustedKeys(trust).otaStagingDir(otaStaging).otaStallTimeoutMs(otaStallMs)
-                .graphCache(graphCache).holdUntil(holdUntil).probeReference(probeReference).build();
+                .graphCache(graphCache).holdUntil(holdUntil).probeReference(probeReference).keepAliveSeconds(keepAlive).build();
         EdgeNode node = NodeMain.start(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

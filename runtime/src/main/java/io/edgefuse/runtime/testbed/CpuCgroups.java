@@ -10,13 +10,17 @@ import java.util.List;
  * One CPU cgroup per emulated node, all under {@value #PARENT}, each with a CFS bandwidth quota: a
  * node may use {@code fraction} of one core per period. cgroup v1 writes cpu.cfs_period_us and
  * cpu.cfs_quota_us under the cpu controller's mount; v2 writes cpu.max (after enabling the cpu
- * controller for the subtree). A short period keeps the throttling smooth: with the default 100 ms a
- * node at 6% of a core would run 6 ms at full speed and then stall 94 ms, which short tiles notice.
+ * controller for the subtree). The period is as short as the kernel's 1 ms floor on the quota allows
+ * (never under 10 ms): a node that has used its quota waits for the next period, and every such wait
+ * is latency a real device does not have. With 50 ms periods a Pi 3 (3.4% of a core) stalled 48 ms
+ * whenever a burst of work outran its 1.7 ms, several times per tile (the per-task steps of 50, 100,
+ * 150 ms seen in the node logs); with 29 ms periods (1 ms quota) the waits are shorter, a Pi 4 gets
+ * 1 ms per 10.4 ms.
  */
 public abstract class CpuCgroups {
     public static final String PARENT = "edgefuse-testbed";
-    /** CFS refuses quotas below 1 ms: 50 ms periods allow down to 2% of a core (a Pi 3 on a fast host is about 3%). */
-    public static final long PERIOD_US = 50_000, MIN_QUOTA_US = 1_000;
+    /** CFS refuses quotas below 1 ms; periods from 10 ms up to 1 s (0.1% of a core). */
+    public static final long MIN_QUOTA_US = 1_000, MIN_PERIOD_US = 10_000, MAX_PERIOD_US = 1_000_000;
 
     final Path root;
 
@@ -26,7 +30,15 @@ public abstract class CpuCgroups {
 
     /** The hierarchy this machine has: v2 if /sys/fs/cgroup is the unified hierarchy, else v1's cpu controller. */
     public static CpuCgroups detect() {
-        Path sys = Path.of("/sys/fs/cgroup");
+        return detect(Path.of("/sys/fs/cgroup"));
+    }
+
+    /**
+     * As {@link #detect()} under another mount point of the cgroup file systems: inside a network
+     * namespace entered with `ip netns exec` /sys is remounted without them, but a root process still
+     * reaches them through /proc/PID/root of a process outside (see {@link NodeQuotas}).
+     */
+    public static CpuCgroups detect(Path sys) {
         if (Files.exists(sys.resolve("cgroup.controllers"))) return new V2(sys);
         for (String name : List.of("cpu", "cpu,cpuacct", "cpuacct,cpu")) {
             Path p = sys.resolve(name);
@@ -54,6 +66,9 @@ public abstract class CpuCgroups {
     public abstract void unlimit(String node);
 
     public abstract void setQuota(String node, double fraction);
+
+    /** The node's share of a core as the kernel has it now (quota over period); -1 when unlimited. */
+    public abstract double fraction(String node);
 
     /** The file a process writes its pid to in order to join the node's cgroup. */
     public Path procsFile(String node) {
@@ -132,9 +147,22 @@ public abstract class CpuCgroups {
         }
     }
 
-    static long quotaUs(double fraction) {
+    static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new TestbedException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The shortest period in which {@code fraction} of a core is at least the kernel's minimum quota. */
+    static long periodUs(double fraction) {
         if (!(fraction > 0)) throw new IllegalArgumentException("CPU fraction must be > 0, not " + fraction);
-        return Math.max(MIN_QUOTA_US, Math.round(fraction * PERIOD_US));
+        return Math.min(MAX_PERIOD_US, Math.max(MIN_PERIOD_US, (long) Math.ceil(MIN_QUOTA_US / fraction)));
+    }
+
+    static long quotaUs(double fraction) {
+        return Math.max(MIN_QUOTA_US, Math.round(fraction * periodUs(fraction)));
     }
 
     static final class V1 extends CpuCgroups {
@@ -149,13 +177,22 @@ public abstract class CpuCgroups {
 
         @Override
         public void setQuota(String node, double fraction) {
-            write(dir(node).resolve("cpu.cfs_period_us"), String.valueOf(PERIOD_US));
+            // Quota first to -1: lowering the period under a set quota could exceed the parent's bandwidth.
+            write(dir(node).resolve("cpu.cfs_quota_us"), "-1");
+            write(dir(node).resolve("cpu.cfs_period_us"), String.valueOf(periodUs(fraction)));
             write(dir(node).resolve("cpu.cfs_quota_us"), String.valueOf(quotaUs(fraction)));
         }
 
         @Override
         public void unlimit(String node) {
             write(dir(node).resolve("cpu.cfs_quota_us"), "-1");
+        }
+
+        @Override
+        public double fraction(String node) {
+            long period = Long.parseLong(read(dir(node).resolve("cpu.cfs_period_us")));
+            long quota = Long.parseLong(read(dir(node).resolve("cpu.cfs_quota_us")));
+            return quota < 0 ? -1 : (double) quota / period;
         }
 
         @Override
@@ -184,12 +221,18 @@ public abstract class CpuCgroups {
 
         @Override
         public void setQuota(String node, double fraction) {
-            write(dir(node).resolve("cpu.max"), quotaUs(fraction) + " " + PERIOD_US);
+            write(dir(node).resolve("cpu.max"), quotaUs(fraction) + " " + periodUs(fraction));
         }
 
         @Override
         public void unlimit(String node) {
-            write(dir(node).resolve("cpu.max"), "max " + PERIOD_US);
+            write(dir(node).resolve("cpu.max"), "max");
+        }
+
+        @Override
+        public double fraction(String node) {
+            String[] f = read(dir(node).resolve("cpu.max")).split("\\s+");
+            return f[0].equals("max") ? -1 : Double.parseDouble(f[0]) / Double.parseDouble(f[1]);
         }
 
         @Override

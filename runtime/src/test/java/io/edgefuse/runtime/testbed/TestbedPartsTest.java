@@ -13,8 +13,15 @@ class TestbedPartsTest {
 
     @Test
     void quotasAreTheCoreShareOfThePeriodWithTheKernelsFloor() {
-        assertEquals(5_000, CpuCgroups.quotaUs(0.1));
-        assertEquals(CpuCgroups.MIN_QUOTA_US, CpuCgroups.quotaUs(0.001), "CFS refuses less than 1 ms");
+        // The shortest period (>= 10 ms) whose share is at least the kernel's 1 ms floor.
+        assertEquals(10_000, CpuCgroups.periodUs(0.1));
+        assertEquals(1_000, CpuCgroups.quotaUs(0.1));
+        assertEquals(10_000, CpuCgroups.periodUs(0.5));
+        assertEquals(5_000, CpuCgroups.quotaUs(0.5));
+        assertEquals(29_412, CpuCgroups.periodUs(0.034), "a Pi 3: 1 ms per 29.4 ms");
+        assertEquals(1_000, CpuCgroups.quotaUs(0.034));
+        assertEquals(CpuCgroups.MAX_PERIOD_US, CpuCgroups.periodUs(0.0001));
+        assertEquals(CpuCgroups.MIN_QUOTA_US, CpuCgroups.quotaUs(0.0001), "CFS refuses less than 1 ms");
         assertThrows(IllegalArgumentException.class, () -> CpuCgroups.quotaUs(0));
     }
 

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -201,6 +202,32 @@ class TfExecutorOpsTest {
             Tensor feature = Oracle.JAVA.run(m, Stage.of(m, 0, 0), RegionTensor.whole(x), null);
             Stage tail = Stage.of(m, 1, m.size() - 1);
             Oracle.assertClose(Oracle.JAVA.run(m, tail, RegionTensor.whole(feature), null), tf.run(m, tail, RegionTensor.whole(feature), null), m.name() + " tail");
+        }
+    }
+
+    /**
+     * Weights of at least FedWeights.FEED_FROM_VALUES values are fed placeholders rather than constants
+     * (a 4096x4096 dense layer, 16.8 M values, beside a small constant one): same numbers as the
+     * reference, and a graph evicted from the cache (closing its fed tensors) is rebuilt and right again.
+     */
+    @Test
+    void largeWeightsAreFed() {
+        Model m = new ModelBuilder(1, 1, 4096, 37)
+                .add("f", new Op.Flatten(), "input")
+                .add("d", new Op.Dense(4096, true), "f")
+                .add("r", new Op.Relu(), "d")
+                .add("d2", new Op.Dense(10, true), "r")
+                .add("s", new Op.Softmax(), "d2")
+                .build("fed-weights");
+        assertTrue(m.weight("d.weight").size() >= io.edgefuse.engine.tf.internal.FedWeights.FEED_FROM_VALUES);
+        Tensor x = Tensor.random(12, -1f, 1f, 1, 1, 4096);
+        Stage head = Stage.of(m, 0, 2);
+        try (TfExecutor small = new TfExecutor(1, 1, 1)) {
+            for (int round = 0; round < 2; round++) {
+                Oracle.assertClose(Oracle.JAVA.runWhole(m, x), small.runWhole(m, x), "whole, round " + round);
+                // Another graph evicts the first: its fed tensors are closed, the next run builds it anew.
+                Oracle.assertClose(Oracle.JAVA.run(m, head, RegionTensor.whole(x), null), small.run(m, head, RegionTensor.whole(x), null), "head, round " + round);
+            }
         }
     }
 }

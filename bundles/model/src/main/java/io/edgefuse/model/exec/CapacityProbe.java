@@ -65,6 +65,49 @@ public final class CapacityProbe {
         return new Capacity(g, reference.layerOverheadMs() / f, Math.max(0.0, (t1 - perLayer) * 1000));
     }
 
+    /**
+     * As {@link #relativeTo(Executor, Capacity)}, with the conv rate measured on the convolutions of
+     * {@code model}, the one the node serves: each of its (ungrouped) conv layers run whole, the median of
+     * three passes over all of them. Rates differ several-fold between layer shapes (on this project's
+     * host one core ran VGG-16's convs at 1.2 to 46 GFLOP/s, 27 overall, while the synthetic 56x56x64
+     * chain ran at 99), so a planner fed the synthetic rate predicts half the real time. The other classes
+     * scale by the same measured/reference ratio. Without a conv layer in the model this is the plain
+     * {@link #relativeTo(Executor, Capacity)}. Under a Pi-sized quota VGG-16's pass takes a few seconds.
+     */
+    public static Capacity relativeTo(Executor ex, Capacity reference, Model model) {
+        Capacity synthetic = relativeTo(ex, reference);
+        if (model == null) return synthetic;
+        List<Integer> convs = new ArrayList<>();
+        double flops = 0;
+        for (int i = 0; i < model.size(); i++) {
+            if (model.node(i).op() instanceof Op.Conv2D c && c.groups() == 1 && model.shapeOf(model.node(i).input()).isMap()) {
+                convs.add(i);
+                flops += model.cost(i).flops();
+            }
+        }
+        if (convs.isEmpty()) return synthetic;
+        List<Tensor> inputs = new ArrayList<>();
+        for (int i : convs) inputs.add(Tensor.random(7, -1, 1, model.shapeOf(model.node(i).input()).dims()));
+        double[] t = new double[4];
+        for (int run = 0; run < t.length; run++) {
+            long t0 = System.nanoTime();
+            for (int k = 0; k < convs.size(); k++) {
+                io.edgefuse.model.plan.Stage s = io.edgefuse.model.plan.Stage.of(model, convs.get(k), convs.get(k));
+                ex.run(model, s, io.edgefuse.model.region.RegionTensor.whole(inputs.get(k)), null);
+            }
+            t[run] = (System.nanoTime() - t0) / 1e9;
+        }
+        // The first pass builds the layers' graphs; the median of the other three is the rate.
+        double[] timed = Arrays.copyOfRange(t, 1, t.length);
+        Arrays.sort(timed);
+        double conv = flops / (timed[1] * 1e9);
+        double f = conv / synthetic.gflops().get("conv");
+        Map<String, Double> g = new LinkedHashMap<>();
+        synthetic.gflops().forEach((k, v) -> g.put(k, v * f));
+        g.put("conv", conv);
+        return new Capacity(g, synthetic.layerOverheadMs() / f, synthetic.taskOverheadMs());
+    }
+
     static double medianSeconds(Executor ex, Model m, int warmup, int runs) {
         Tensor in = Tensor.random(7, -1, 1, m.input().shape().dims());
         for (int i = 0; i < warmup; i++) ex.runWhole(m, in);

@@ -11,8 +11,9 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A built graph with its session, one input and one output. Sessions may be run from several threads
- * at once; the use count keeps a graph evicted from a cache open until its last run has finished.
+ * A built graph with its session, one input and one output, plus the weight tensors fed with every run
+ * (see {@link FedWeights}; the graph owns them). Sessions may be run from several threads at once; the
+ * use count keeps a graph evicted from a cache open until its last run has finished.
  */
 public final class CompiledGraph implements AutoCloseable {
     private final Graph graph;
@@ -21,11 +22,18 @@ public final class CompiledGraph implements AutoCloseable {
     private final int[] inputDims;
     private final Operand<TFloat32> output;
     private final int[] outputDims;
+    private final FedWeights fed;
     private int users;
     private boolean retired, closed;
 
     public CompiledGraph(Graph graph, ConfigProto config, Operand<TFloat32> input, int[] inputDims, Operand<TFloat32> output, int[] outputDims) {
+        this(graph, config, input, inputDims, output, outputDims, FedWeights.NONE);
+    }
+
+    public CompiledGraph(Graph graph, ConfigProto config, Operand<TFloat32> input, int[] inputDims, Operand<TFloat32> output, int[] outputDims,
+                         FedWeights fed) {
         this.graph = graph;
+        this.fed = fed;
         this.session = new Session(graph, config);
         this.input = input;
         this.inputDims = inputDims.clone();
@@ -39,7 +47,7 @@ public final class CompiledGraph implements AutoCloseable {
         }
         if (!acquire()) throw new IllegalStateException("graph is closed");
         try (TFloat32 x = TfTensors.toTf(in);
-             Result r = session.runner().feed(input, x).fetch(output).run()) {
+             Result r = fed.feedAll(session.runner().feed(input, x)).fetch(output).run()) {
             return TfTensors.fromTf((TFloat32) r.get(0), outputDims);
         } finally {
             release();
@@ -77,6 +85,7 @@ public final class CompiledGraph implements AutoCloseable {
         closed = true;
         session.close();
         graph.close();
+        fed.close();
     }
 
     @Override

@@ -67,6 +67,10 @@ public final class LayerOps {
     }
 
     public Operand<TFloat32> constant(Tensor t, long... shape) {
+        return constant(tf, t, shape);
+    }
+
+    static Operand<TFloat32> constant(Ops tf, Tensor t, long... shape) {
         return tf.constant(Shape.of(shape), DataBuffers.of(t.data(), true, false));
     }
 

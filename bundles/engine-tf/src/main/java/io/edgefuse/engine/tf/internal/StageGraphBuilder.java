@@ -43,14 +43,16 @@ public final class StageGraphBuilder {
      */
     public static CompiledGraph build(Model m, StageGeometry geo, Region inputExtent, int[] inputDims, ConfigProto config) {
         Graph g = new Graph();
+        FedWeights fed = FedWeights.on(g);
         try {
-            StageGraphBuilder b = new StageGraphBuilder(m, geo.stage(), new LayerOps(g));
+            StageGraphBuilder b = new StageGraphBuilder(m, geo.stage(), new LayerOps(g, fed));
             Operand<TFloat32> in = b.ops.placeholder(inputDims);
             Value out = b.nodes(geo, new Value(in, inputExtent));
             Shape outShape = m.shape(geo.stage().last());
             int[] outDims = out.region() == null ? outShape.dims() : new int[] {out.region().height(), out.region().width(), outShape.c()};
-            return new CompiledGraph(g, config, in, inputDims, out.op(), outDims);
+            return new CompiledGraph(g, config, in, inputDims, out.op(), outDims, fed);
         } catch (RuntimeException | Error e) {
+            fed.close();
             g.close();
             throw e;
         }
