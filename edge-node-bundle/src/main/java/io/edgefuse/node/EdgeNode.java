@@ -86,13 +86,18 @@ public final class EdgeNode implements AutoCloseable {
      * takes models (and bundles, if the host installs them) over the air.
      */
     public static EdgeNode start(NodeConfig config, Executor executor, ModelStore store, Host host) {
+        return start(config, executor, store, host, null);
+    }
+
+    /** As {@link #start(NodeConfig, Executor, ModelStore, Host)} with a capacity measured beforehand (null: probe as configured). */
+    static EdgeNode start(NodeConfig config, Executor executor, ModelStore store, Host host, Capacity measured) {
         TrustedKeys keys;
         try {
             keys = config.ota().enabled() ? TrustedKeys.load(config.ota().trustedKeys().stream().map(Path::of).toList()) : TrustedKeys.none();
         } catch (OtaException e) {
             throw new IllegalArgumentException("node config: 'ota.trusted.keys': " + e.getMessage(), e);
         }
-        Capacity capacity = !config.probe() ? NOMINAL_CAPACITY
+        Capacity capacity = measured != null ? measured : !config.probe() ? NOMINAL_CAPACITY
                 : config.probeReference() != null ? CapacityProbe.relativeTo(executor, reference(config), probeModel(store)) : CapacityProbe.measure(executor);
         if (config.probe()) LOG.info("node {}: {} executor capacity {}", config.nodeId(), executor.name(), capacity);
         TaskRunner runner = new TaskRunner(config.nodeId(), executor, store, config.workers(), config.queueCapacity());

@@ -1,6 +1,7 @@
 package io.edgefuse.node;
 
 import io.edgefuse.engine.tf.TfExecutor;
+import io.edgefuse.model.exec.CapacityProbe;
 import io.edgefuse.model.exec.Executor;
 import io.edgefuse.model.exec.JavaExecutor;
 
@@ -28,11 +29,20 @@ public final class NodeMain {
                     throw new IllegalArgumentException("node " + config.nodeId() + ": cannot load model '" + m + "': " + e.getMessage(), e);
                 }
             }
+            CapacityProbe.Capacity measured = null;
             if (config.holdUntil() != null) {
-                warmUp(config, executor, store);
-                holdUntil(config);
+                // The probe runs every conv layer of the model as a graph of its own (23 for YOLOv2): on an
+                // executor of its own, so that a small graph cache neither rebuilds them on every pass nor
+                // loses the plan's graphs to them. Its first pass runs before the hold, at full speed.
+                try (Executor probe = probeExecutor(config, executor)) {
+                    warmUp(config, probe, store);
+                    holdUntil(config);
+                    if (config.probe() && config.probeReference() != null) {
+                        measured = CapacityProbe.relativeTo(probe, EdgeNode.reference(config), EdgeNode.probeModel(store));
+                    }
+                }
             }
-            return EdgeNode.start(config, executor, store, host);
+            return EdgeNode.start(config, executor, store, host, measured);
         } catch (RuntimeException e) {
             executor.close();
             throw e;
@@ -46,9 +56,18 @@ public final class NodeMain {
      */
     private static void warmUp(NodeConfig config, Executor executor, ModelStore store) {
         if (!config.probe()) return;
-        if (config.probeReference() != null) io.edgefuse.model.exec.CapacityProbe.relativeTo(executor, EdgeNode.reference(config), EdgeNode.probeModel(store));
-        else io.edgefuse.model.exec.CapacityProbe.measure(executor);
+        if (config.probeReference() != null) CapacityProbe.relativeTo(executor, EdgeNode.reference(config), EdgeNode.probeModel(store));
+        else CapacityProbe.measure(executor);
     }
+
+    /** A tf executor like the node's with room for every probe graph; the java executor keeps no graphs. */
+    private static Executor probeExecutor(NodeConfig config, Executor nodeExecutor) {
+        if (!(nodeExecutor instanceof TfExecutor)) return new JavaExecutor();
+        return new TfExecutor(config.threads() == 0 ? Runtime.getRuntime().availableProcessors() : config.threads(), 1, PROBE_GRAPH_CACHE);
+    }
+
+    /** Graphs the probe executor keeps: the synthetic chains plus one per conv layer of the largest zoo model. */
+    private static final int PROBE_GRAPH_CACHE = 64;
 
     /**
      * Waits, models loaded, until the hold file exists. An emulated cluster starts its nodes at full speed
