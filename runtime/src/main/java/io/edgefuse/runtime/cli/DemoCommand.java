@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"The whole system on this machine: starts the embedded broker, N node processes and the coordinator, publishes"
                 + " sample images through a real MQTT client (Paho, MQTT 3.1.1), prints each answer and its latency, then does the same"
-                + " with the whole model on one node and prints the speedup. Stops everything it started."})
+                + " with the whole model on one node, checks that both give the same answers and prints the speedup. Stops everything it started.",
+        "Zoo models have seeded weights, so their labels are arbitrary; --model models/fmnist-vgg answers with the trained Fashion-MNIST model."})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
