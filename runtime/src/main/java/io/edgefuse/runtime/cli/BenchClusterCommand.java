@@ -14,7 +14,6 @@ import io.edgefuse.allocator.sim.SimOptions;
 import io.edgefuse.allocator.sim.SimResult;
 import io.edgefuse.allocator.sim.Simulator;
 import io.edgefuse.model.Model;
-import io.edgefuse.protocol.Answer;
 import io.edgefuse.protocol.DType;
 import io.edgefuse.runtime.testbed.EmulatedCluster;
 import io.edgefuse.runtime.testbed.Hub;
@@ -31,8 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -244,7 +241,7 @@ final class BenchClusterCommand implements Callable<Integer> {
             byte[] png = SampleImages.load(1, err).get(0).png();
             for (int i = 0; i < warmup; i++) {
                 long t0 = System.nanoTime();
-                JsonNode a = ask(client, m, planner + "-w" + i, png);
+                JsonNode a = ClientRequests.ask(client, m, planner + "-w" + i, png, 900);
                 if (a.has("error")) err.println("  warm-up answer was an error: " + a.path("error"));
                 else err.printf("  %s warm-up %d: %.0f ms%n", planner, i + 1, (System.nanoTime() - t0) / 1e6);
                 err.flush();
@@ -274,7 +271,7 @@ final class BenchClusterCommand implements Callable<Integer> {
             int stages = 0, tiles = 0;
             long t0 = System.nanoTime();
             for (int i = 0; i < requests; i++) {
-                JsonNode a = ask(client, m, planner + "-" + i, png);
+                JsonNode a = ClientRequests.ask(client, m, planner + "-" + i, png, 900);
                 if (a.has("error")) {
                     errors++;
                     err.println("  answer was an error: " + a.path("error"));
@@ -319,25 +316,8 @@ final class BenchClusterCommand implements Callable<Integer> {
     }
 
     private static Cluster awaitNodes(MqttCoordinator c, Model m, int count, LinkProfile link) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 300_000;
-        while (System.currentTimeMillis() < deadline) {
-            long ready = c.membership().online().stream().filter(n -> n.has(m.name(), m.version())).count();
-            if (ready >= count) return c.membership().cluster(m.name(), m.version(), link);
-            Thread.sleep(200);
-        }
+        if (ClientRequests.awaitOnline(c, m, count, 300_000)) return c.membership().cluster(m.name(), m.version(), link);
         throw new IllegalStateException("the nodes did not all come online with " + m.name() + " within 300 s (edgefuse cluster status shows them)");
-    }
-
-    private static JsonNode ask(MqttClient client, Model m, String id, byte[] png) throws Exception {
-        CompletableFuture<byte[]> answer = new CompletableFuture<>();
-        String resultTopic = "edgefuse/v1/results/" + m.name() + "/" + id;
-        client.subscribe(resultTopic, 1, (topic, msg) -> answer.complete(msg.getPayload()));
-        client.publish("edgefuse/v1/infer/" + m.name() + "/" + id, png, 1, false);
-        try {
-            return Answer.parse(answer.get(900, TimeUnit.SECONDS));
-        } finally {
-            client.unsubscribe(resultTopic);
-        }
     }
 
     private static double pct(double[] sorted, double p) {

@@ -3,10 +3,8 @@ package io.edgefuse.runtime.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgefuse.allocator.coordinator.CoordinatorConfig;
 import io.edgefuse.allocator.coordinator.MqttCoordinator;
-import io.edgefuse.allocator.coordinator.NodeInfo;
 import io.edgefuse.model.Model;
 import io.edgefuse.model.zoo.Zoo;
-import io.edgefuse.protocol.Answer;
 import io.edgefuse.runtime.cluster.LocalCluster;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -14,8 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -118,13 +114,13 @@ final class DemoCommand implements Callable<Integer> {
             try {
                 out.println();
                 out.println(planner.equals("single") ? "the whole model on one node:" : "partitioned by the edgefuse planner:");
-                ask(client, m, planner + "-warmup", samples.get(0).png());
+                ClientRequests.ask(client, m, planner + "-warmup", samples.get(0).png(), 180);
                 double[] lat = new double[samples.size()], scores = new double[samples.size()];
                 List<String> labels = new ArrayList<>();
                 Table t = new Table("image", "top-1", "score", "latency ms", "round trip ms", "tiles");
                 for (int i = 0; i < samples.size(); i++) {
                     long t0 = System.nanoTime();
-                    JsonNode a = ask(client, m, planner + "-" + i, samples.get(i).png());
+                    JsonNode a = ClientRequests.ask(client, m, planner + "-" + i, samples.get(i).png(), 180);
                     double rt = (System.nanoTime() - t0) / 1e6;
                     if (a.has("error")) throw new CommandFailedException("answer was an error: " + a);
                     lat[i] = a.path("latencyMs").asDouble();
@@ -168,25 +164,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static JsonNode ask(MqttClient client, Model m, String id, byte[] png) throws Exception {
-        CompletableFuture<byte[]> answer = new CompletableFuture<>();
-        String resultTopic = "edgefuse/v1/results/" + m.name() + "/" + id;
-        client.subscribe(resultTopic, 1, (topic, msg) -> answer.complete(msg.getPayload()));
-        client.publish("edgefuse/v1/infer/" + m.name() + "/" + id, png, 1, false);
-        try {
-            return Answer.parse(answer.get(180, TimeUnit.SECONDS));
-        } finally {
-            client.unsubscribe(resultTopic);
-        }
-    }
-
     private static void awaitNodes(MqttCoordinator c, Model m, LocalCluster cluster) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (System.currentTimeMillis() < deadline) {
-            long ready = c.membership().online().stream().filter((NodeInfo n) -> n.has(m.name(), m.version())).count();
-            if (ready >= cluster.nodeIds().size()) return;
-            Thread.sleep(200);
-        }
+        if (ClientRequests.awaitOnline(c, m, cluster.nodeIds().size(), 180_000)) return;
         StringBuilder sb = new StringBuilder("nodes did not come online within 180 s (each node loads the model and runs a"
                 + " capacity probe of a few seconds at start; on a busy machine that can take minutes). Last lines of their logs in " + cluster.logDir() + ":");
         for (String id : cluster.nodeIds()) sb.append("\n--- ").append(id).append(" ---\n").append(cluster.logTail(id));
