@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
     /** One round's answers: per image the top-1 label and score, and the latency the coordinator reported. */
     record Round(List<String> labels, double[] scores, double[] latencies) {
         boolean sameAnswersAs(Round o) {
-            return labels.equals(o.labels) && maxScoreDifference(o) <= 1e-3;
+            return differences(o).isEmpty();
         }
 
         double maxScoreDifference(Round o) {
@@ -129,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
                     JsonNode top = a.path("top").get(0);
                     labels.add(top.path("label").asText());
                     scores[i] = top.path("score").asDouble();
-                    t.row(samples.get(i).name(), top.path("label").asText(), String.format("%.3f", top.path("score").asDouble()),
+                    t.row(samples.get(i).name(), labels.get(i), String.format("%.3f", scores[i]),
                             String.format("%.1f", lat[i]), String.format("%.1f", rt), tiles);
                 }
                 t.print(out);
