@@ -39,6 +39,11 @@ final class PruneOptions {
             + " (mean replacement; no training).")
     boolean meanCompensation;
 
+    @Option(names = "--bn-reestimate", description = "After every pruning step, set each batch norm's running mean and variance to the statistics of its"
+            + " input measured on the reference samples (EagleEye). No gradient step; no other weight changes. The batch norms are folded"
+            + " into the convs only for scoring, evaluation and the written model.")
+    boolean bnReestimate;
+
     @Option(names = "--finetune-lr", defaultValue = "1e-3", description = "Adam's (peak) learning rate for --finetune-epochs. Default: ${DEFAULT-VALUE}"
             + " (chosen on the validation split against 1e-4, 3e-4 and 2e-3; see docs/pruning.md).")
     double finetuneLr;
@@ -90,11 +95,11 @@ final class PruneOptions {
         if (fixed()) {
             double r = mode.fixedRate;
             if (!(r > 0 && r <= 1)) throw new IllegalArgumentException("--fixed-rate must be in (0, 1], got " + r);
-            return new PruningConfig(false, r, 1, 1, r, 0, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple, ranking, meanCompensation);
+            return new PruningConfig(false, r, 1, 1, r, 0, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple, ranking, meanCompensation, bnReestimate);
         }
         if (!(rate > 0 && rate <= MAX_RATE)) throw new IllegalArgumentException("--rate must be in (0, " + MAX_RATE + "], got " + rate);
         return new PruningConfig(true, rate, GROWTH, SHRINK, MAX_RATE, tolerancePoints / 100, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple,
-                ranking, meanCompensation);
+                ranking, meanCompensation, bnReestimate);
     }
 
     LrpConfig lrp() {
@@ -115,7 +120,7 @@ final class PruneOptions {
     String modeText() {
         String mode = fixed() ? "fixed rate " + this.mode.fixedRate
                 : String.format(java.util.Locale.ROOT, "adaptive (r0 %.3f, x1.5 / x0.5, tolerance %.2f points)", rate, tolerancePoints);
-        return mode + ", " + ranking().describe() + (meanCompensation ? ", mean compensation" : "")
+        return mode + ", " + ranking().describe() + (meanCompensation ? ", mean compensation" : "") + (bnReestimate ? ", batch-norm re-estimation" : "")
                 + (lrp().hiddenConv() == LrpConfig.defaults().hiddenConv() ? "" : ", LRP hidden convs " + lrpHiddenRule);
     }
 }
