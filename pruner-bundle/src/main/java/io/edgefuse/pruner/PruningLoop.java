@@ -19,8 +19,14 @@ import java.util.Set;
  * The loop ends at the FLOPs target or at the accuracy budget.
  */
 public final class PruningLoop {
-    /** The final model, its history and why the loop stopped. */
-    public record Result(Model model, Evaluation original, Evaluation last, long originalFlops, List<PruningStep> steps, String stopReason) {
+    /**
+     * The final model (batch norms folded), its history and why the loop stopped.
+     *
+     * @param withBatchNorms the same network before folding: with batch-norm re-estimation the loop keeps the
+     *     batch norms (with their re-measured statistics), so that fine-tuning can train them as the original
+     *     was trained; otherwise equal to {@code model}
+     */
+    public record Result(Model model, Model withBatchNorms, Evaluation original, Evaluation last, long originalFlops, List<PruningStep> steps, String stopReason) {
         public double flopsRemoved() {
             return 1 - (double) model.totalCost().flops() / originalFlops;
         }
@@ -124,7 +130,7 @@ public final class PruningLoop {
                 ranking = null;
                 if (cfg.adaptive() && drop <= cfg.tolerance() + 1e-12) rate = Math.min(cfg.maxRate(), rate * cfg.growth());
                 while (nextCheckpoint < cfg.checkpoints().size() && fr >= cfg.checkpoints().get(nextCheckpoint) - 1e-9) {
-                    listener.checkpoint(cfg.checkpoints().get(nextCheckpoint), candidateView, st);
+                    listener.checkpoint(cfg.checkpoints().get(nextCheckpoint), candidateView, current, st);
                     nextCheckpoint++;
                 }
                 if (!Double.isNaN(target) && fr >= target - 1e-9) stop = String.format("FLOPs target reached (%.1f%% removed)", 100 * fr);
@@ -135,7 +141,7 @@ public final class PruningLoop {
                 rate = Math.max(rate * cfg.shrink(), 1.0 / left);
             }
         }
-        return new Result(BatchNormFolding.fold(current), base, cur, flops0, List.copyOf(steps), stop);
+        return new Result(BatchNormFolding.fold(current), current, base, cur, flops0, List.copyOf(steps), stop);
     }
 
     private record Removal(Model model, int count) {}

@@ -164,6 +164,10 @@ class BatchNormReestimationTest {
         PruningLoop.Result a = new PruningLoop(new L1Criterion(), samples(m, 6), new JavaEvaluator(v2), null, cfg, null).run(m);
         PruningLoop.Result b = new PruningLoop(new L1Criterion(), samples(m, 6), new JavaEvaluator(v2), null, cfg.withBnReestimate(true), null).run(m);
         assertTrue(batchNorms(b.model()).isEmpty(), "the result has its batch norms folded");
+        assertEquals(2, batchNorms(b.withBatchNorms()).size(), "and keeps them for fine-tuning");
+        Model refolded = BatchNormFolding.fold(b.withBatchNorms());
+        for (Map.Entry<String, Tensor> e : b.model().weights().entrySet()) assertArrayEquals(e.getValue().data(), refolded.weight(e.getKey()).data());
+        assertSame(a.model(), a.withBatchNorms(), "without the option the loop holds the folded model");
         String conv = b.model().node(0).name();
         boolean differs = false;
         float[] ba = a.model().weight(conv + ".bias").data(), bb = b.model().weight(conv + ".bias").data();

@@ -85,7 +85,7 @@ final class PruneCommand implements Callable<Integer> {
         Model result = r.model();
         Evaluation tft = null, vft = null;
         if (fine != null) {
-            result = fine.tune(result, err);
+            result = fine.tune(r.withBatchNorms(), err);
             tft = test.evaluate(result);
             vft = val.evaluate(result);
         }
