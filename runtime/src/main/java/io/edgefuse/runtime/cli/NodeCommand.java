@@ -40,7 +40,6 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--queue", defaultValue = "8", description = "Tiles waiting at most; more get a busy answer. Default: ${DEFAULT-VALUE}.")
     int queue;
 
-
     @Option(names = "--no-probe", description = "Skip the start-up micro-benchmark (report nominal capacity).")
     boolean noProbe;
 
