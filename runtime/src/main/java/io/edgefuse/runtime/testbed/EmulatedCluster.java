@@ -172,7 +172,11 @@ public final class EmulatedCluster {
      */
     private void calibrate(TestbedState st, PrintWriter out) {
         List<Integer> pending = new ArrayList<>();
-        for (int i = 0; i < st.nodes.size(); i++) pending.add(i);
+        List<List<QuotaLoop.Probe>> probes = new ArrayList<>();
+        for (int i = 0; i < st.nodes.size(); i++) {
+            pending.add(i);
+            probes.add(new ArrayList<>());
+        }
         for (int round = 1; round <= QuotaLoop.MAX_PROBES && !pending.isEmpty(); round++) {
             out.printf("calibrating compute quotas, probe %d of at most %d (%s)...%n", round, QuotaLoop.MAX_PROBES,
                     String.join(", ", pending.stream().map(i -> st.nodes.get(i).id()).toList()));
@@ -183,7 +187,8 @@ public final class EmulatedCluster {
                 TestbedState.NodeEntry n = st.nodes.get(i);
                 double measured = awaitProbe(n, round);
                 boolean done = QuotaLoop.converged(n.targetConvGflops(), measured) || round == QuotaLoop.MAX_PROBES;
-                double f = done ? n.coreFraction() : QuotaLoop.next(n.coreFraction(), n.targetConvGflops(), measured);
+                probes.get(i).add(new QuotaLoop.Probe(n.coreFraction(), measured));
+                double f = done ? n.coreFraction() : QuotaLoop.next(probes.get(i), n.targetConvGflops());
                 out.printf("  %-8s compute %.4f of a core: %.2f GFLOP/s conv (target %.2f, %.2f)%s%n", n.id(), n.coreFraction(), measured,
                         n.targetConvGflops(), measured / n.targetConvGflops(), done ? (QuotaLoop.converged(n.targetConvGflops(), measured) ? ": within "
                                 + Math.round(QuotaLoop.TOLERANCE * 100) + "%" : ": NOT within " + Math.round(QuotaLoop.TOLERANCE * 100) + "% after "

@@ -62,11 +62,14 @@ class TestbedPartsTest {
         assertTrue(QuotaLoop.converged(10, 9.1));
         assertTrue(QuotaLoop.converged(3.5, 3.84));
         assertFalse(QuotaLoop.converged(3.5, 2.9), "0.83 of the target is off by more than 10%");
-        assertEquals(0.096 * 10 / 6.5, QuotaLoop.next(0.096, 10, 6.5), 1e-12);
-        assertEquals(0.05 * 3.5 / 4.2, QuotaLoop.next(0.05, 3.5, 4.2), 1e-12, "too fast: the quota shrinks");
-        assertEquals(QuotaLoop.MAX_FRACTION, QuotaLoop.next(0.8, 10, 1), "never more than one core");
-        assertEquals(QuotaLoop.MIN_FRACTION, QuotaLoop.next(0.002, 1, 100));
-        assertThrows(IllegalArgumentException.class, () -> QuotaLoop.next(0.1, 10, 0));
+        assertEquals(0.096 * 10 / 6.5, QuotaLoop.next(List.of(new QuotaLoop.Probe(0.096, 6.5)), 10), 1e-12);
+        assertEquals(0.05 * 3.5 / 4.2, QuotaLoop.next(List.of(new QuotaLoop.Probe(0.05, 4.2)), 3.5), 1e-12, "too fast: the quota shrinks");
+        // Two probes: 60 and 75 GFLOP/s per core share, mean 67.5, so 10 GFLOP/s needs 0.148 of a core.
+        assertEquals(10 / 67.5, QuotaLoop.next(List.of(new QuotaLoop.Probe(0.1, 6.0), new QuotaLoop.Probe(0.14, 10.5)), 10), 1e-12);
+        assertEquals(QuotaLoop.MAX_FRACTION, QuotaLoop.next(List.of(new QuotaLoop.Probe(0.8, 1)), 10), "never more than one core");
+        assertEquals(QuotaLoop.MIN_FRACTION, QuotaLoop.next(List.of(new QuotaLoop.Probe(0.002, 100)), 1));
+        assertThrows(IllegalArgumentException.class, () -> new QuotaLoop.Probe(0.1, 0));
+        assertThrows(IllegalArgumentException.class, () -> QuotaLoop.next(List.of(), 10));
     }
 
     @Test
