@@ -35,6 +35,9 @@ public final class EmulatedCluster {
     /** MQTT keep-alive of the emulated nodes (the default 10 s lets the broker drop a node after 15 s without a packet). */
     public static final int NODE_KEEP_ALIVE_S = 60;
 
+    /** Tasks an emulated node queues beyond the one it computes (node default 8). */
+    public static final int NODE_QUEUE = 64;
+
     /** The cgroup of the hub's processes (broker, coordinator, bench client). */
     public static final String HUB_CGROUP = "hub";
 
@@ -122,7 +125,10 @@ public final class EmulatedCluster {
                         "--hold-until", TestbedState.goFile().toString(), "--probe-reference", Calibration.defaultCache().toString(),
                         // A throttled JVM stalls as a whole (a full GC at 3% of a core takes seconds): give the broker's
                         // keep-alive check room, so a busy node is not taken for dead by its Last Will.
-                        "--keep-alive", String.valueOf(NODE_KEEP_ALIVE_S)));
+                        "--keep-alive", String.valueOf(NODE_KEEP_ALIVE_S),
+                        // edgefuse's plans give a node up to a dozen tiles (pieces) in one stage: the default
+                        // queue of 8 answered the rest "busy" (YOLOv2 over eth1g with measured capacities).
+                        "--queue", String.valueOf(NODE_QUEUE)));
                 // The JVM starts in the io group; NodeThreads moves TensorFlow's threads to the compute group.
                 TestbedState.Proc p = start(List.of("ip", "netns", "exec", ShapedLinks.namespace(n.name())),
                         cgroups.procsFile(cgroups.group(n.name(), CpuCgroups.Part.IO)), spec.heap(), args, n.name());
