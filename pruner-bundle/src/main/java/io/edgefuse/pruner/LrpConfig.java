@@ -54,6 +54,15 @@ public record LrpConfig(double epsilon, double stabiliser, ConvRule firstConv, C
         return new LrpConfig(1e-6, 1e-9, ConvRule.Z_B, ConvRule.Z_PLUS, ConvRule.Z_PLUS, MaxPoolRule.WINNER_TAKE_ALL);
     }
 
+    /**
+     * The rules the pruning criterion uses by default: {@link #defaults()} with alpha2-beta1 on the hidden
+     * convs. Chosen on the validation split by pruning fmnist-vgg (docs/pruning.md, "LRP rules for pruning"):
+     * with z+ the inhibiting filters score like dead ones and the ranking was inverted in one layer.
+     */
+    public static LrpConfig forPruning() {
+        return defaults().withHiddenConv(ConvRule.ALPHA2_BETA1);
+    }
+
     /** Epsilon rule on every linear layer, convs included: the configuration that equals gradient x input as eps -> 0. */
     public static LrpConfig epsilonEverywhere(double epsilon) {
         return new LrpConfig(epsilon, 1e-9, ConvRule.EPSILON, ConvRule.EPSILON, ConvRule.EPSILON, MaxPoolRule.WINNER_TAKE_ALL);

@@ -38,8 +38,9 @@ final class Fine {
     }
 
     /**
-     * The model fine-tuned, with its batch norms folded. A model that still has batch norms (the loop keeps them
-     * with --bn-reestimate) is trained with them, in training mode as the original was, and folded afterwards.
+     * The model fine-tuned, with its batch norms folded. The prune verbs pass the folded pruned model: training
+     * the unfolded one (batch norms in training mode, {@code PruningLoop.Result.withBatchNorms()}) was no better
+     * on the validation split (docs/pruning.md); a model with batch norms would be trained with them and folded.
      */
     Model tune(Model m, PrintWriter err) {
         err.printf(Locale.ROOT, "    fine-tuning %d epoch(s) on %d images (Adam, lr %.1e, %s) ...%n", epochs, set.size(), config.learningRate(),

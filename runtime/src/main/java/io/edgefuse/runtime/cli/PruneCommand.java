@@ -85,7 +85,7 @@ final class PruneCommand implements Callable<Integer> {
         Model result = r.model();
         Evaluation tft = null, vft = null;
         if (fine != null) {
-            result = fine.tune(r.withBatchNorms(), err);
+            result = fine.tune(result, err);
             tft = test.evaluate(result);
             vft = val.evaluate(result);
         }

@@ -86,7 +86,7 @@ final class PruneCompareCommand implements Callable<Integer> {
                     Evaluation t = test.evaluate(pruned);
                     Double ft = null, ftVal = null;
                     if (fine != null) {
-                        Model tuned = fine.tune(withBatchNorms, err);
+                        Model tuned = fine.tune(pruned, err);
                         ft = test.evaluate(tuned).accuracy();
                         ftVal = val.evaluate(tuned).accuracy();
                     }

@@ -51,9 +51,9 @@ final class PruneOptions {
     @Option(names = "--finetune-schedule", defaultValue = "cosine", description = "cosine (decay from --finetune-lr to 0 over the fine-tuning) or constant. Default: ${DEFAULT-VALUE}.")
     String finetuneSchedule;
 
-    @Option(names = "--lrp-hidden-rule", defaultValue = "z+", description = "LRP rule of the convs that do not read the input: z+ (alpha1-beta0),"
-            + " alpha2beta1 (inhibiting inputs get negative relevance) or epsilon (signed contributions; gradient x input in the limit)."
-            + " Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lrp-hidden-rule", defaultValue = "alpha2beta1", description = "LRP rule of the convs that do not read the input: alpha2beta1"
+            + " (inhibiting inputs get negative relevance), z+ (alpha1-beta0; ARCHITECTURE.md's rule, the default before session 5) or epsilon"
+            + " (signed contributions; gradient x input in the limit). Default: ${DEFAULT-VALUE} (chosen on the validation split, docs/pruning.md).")
     String lrpHiddenRule;
 
     @Option(names = "--lrp-upper-rule", description = "A composite: this rule (z+, alpha2beta1 or epsilon) for the convs in the upper half of the"
@@ -131,6 +131,6 @@ final class PruneOptions {
         String mode = fixed() ? "fixed rate " + this.mode.fixedRate
                 : String.format(java.util.Locale.ROOT, "adaptive (r0 %.3f, x1.5 / x0.5, tolerance %.2f points)", rate, tolerancePoints);
         return mode + ", " + ranking().describe() + (meanCompensation ? ", mean compensation" : "") + (bnReestimate ? ", batch-norm re-estimation" : "")
-                + (lrp().equals(LrpConfig.defaults()) ? "" : ", LRP hidden convs " + lrpHiddenRule + (lrpUpperRule == null ? "" : ", upper half " + lrpUpperRule));
+                + (lrp().equals(LrpConfig.forPruning()) ? "" : ", LRP hidden convs " + lrpHiddenRule + (lrpUpperRule == null ? "" : ", upper half " + lrpUpperRule));
     }
 }
