@@ -5,10 +5,25 @@ import java.util.Map;
 
 /**
  * How fast a device computes: sustained GFLOP/s per op class, a fixed cost per layer run (kernel
- * launch, memory allocation) and per task (message decode, graph lookup), and memory available for
- * models and activations.
+ * launch, memory allocation) and per task (message decode, graph lookup), memory available for
+ * models and activations, and how fast one of its cores runs scalar code ({@code scalarScore}: the
+ * single-thread score of `sysbench cpu` 1.0.20, events/s at the default --cpu-max-prime=10000; NaN when
+ * no published figure is known, see {@link #scalarScore()}). The planner does not use the scalar score;
+ * the emulated cluster (docs/testbed.md) sizes the CPU share of a node's Java message handling by it.
  */
-public record DeviceProfile(String name, Map<OpClass, Double> gflops, double layerOverheadMs, double taskOverheadMs, long memoryBytes) {
+public record DeviceProfile(String name, Map<OpClass, Double> gflops, double layerOverheadMs, double taskOverheadMs, long memoryBytes,
+                            double scalarScore) {
+
+    /**
+     * Scalar score per conv GFLOP/s of a Raspberry Pi 4 (1477.83 events/s, 10 GFLOP/s): the default for
+     * a device without a published scalar figure is a core as much faster or slower than a Pi 4's as its
+     * convolutions are.
+     */
+    public static final double PI4_SCALAR_PER_CONV_GFLOPS = 147.783;
+
+    public DeviceProfile(String name, Map<OpClass, Double> gflops, double layerOverheadMs, double taskOverheadMs, long memoryBytes) {
+        this(name, gflops, layerOverheadMs, taskOverheadMs, memoryBytes, Double.NaN);
+    }
 
     public DeviceProfile {
         gflops = Map.copyOf(new EnumMap<>(gflops));
@@ -16,6 +31,18 @@ public record DeviceProfile(String name, Map<OpClass, Double> gflops, double lay
             Double g = gflops.get(c);
             if (g == null || !(g > 0)) throw new IllegalArgumentException("device profile " + name + " lacks a positive GFLOP/s for " + c);
         }
+        if (!Double.isNaN(scalarScore) && !(scalarScore > 0)) throw new IllegalArgumentException("device profile " + name + ": scalar score must be > 0, not " + scalarScore);
+    }
+
+    /** The published scalar score, or (NaN given) the Pi 4's score scaled by this device's conv rate. */
+    @Override
+    public double scalarScore() {
+        return Double.isNaN(scalarScore) ? gflops(OpClass.CONV) * PI4_SCALAR_PER_CONV_GFLOPS : scalarScore;
+    }
+
+    /** The same profile with this published scalar score (see the type's comment). */
+    public DeviceProfile withScalarScore(double score) {
+        return new DeviceProfile(name, gflops, layerOverheadMs, taskOverheadMs, memoryBytes, score);
     }
 
     public static DeviceProfile of(String name, double conv, double depthwise, double pool, double dense, double elementwise,
@@ -42,7 +69,7 @@ public record DeviceProfile(String name, Map<OpClass, Double> gflops, double lay
     public DeviceProfile scaled(double factor) {
         Map<OpClass, Double> g = new EnumMap<>(OpClass.class);
         gflops.forEach((k, v) -> g.put(k, v * factor));
-        return new DeviceProfile(name, g, layerOverheadMs / factor, taskOverheadMs / factor, memoryBytes);
+        return new DeviceProfile(name, g, layerOverheadMs / factor, taskOverheadMs / factor, memoryBytes, scalarScore * factor);
     }
 
     /** A profile from a node's micro-benchmark (see io.edgefuse.model.exec.CapacityProbe); op classes by wire name. */
@@ -60,6 +87,6 @@ public record DeviceProfile(String name, Map<OpClass, Double> gflops, double lay
     public DeviceProfile withGflops(Map<OpClass, Double> measured) {
         Map<OpClass, Double> g = new EnumMap<>(gflops);
         g.putAll(measured);
-        return new DeviceProfile(name, g, layerOverheadMs, taskOverheadMs, memoryBytes);
+        return new DeviceProfile(name, g, layerOverheadMs, taskOverheadMs, memoryBytes, scalarScore);
     }
 }

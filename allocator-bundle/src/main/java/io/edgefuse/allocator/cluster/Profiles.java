@@ -14,9 +14,11 @@ public final class Profiles {
 
     static {
         //                               conv  dw   pool dense elem  layer-ms task-ms memory-MB
-        add(DeviceProfile.of("pi3", 3.5, 1.0, 0.25, 1.0, 0.25, 0.30, 5.0, 900));
-        add(DeviceProfile.of("pi4", 10.0, 3.0, 0.6, 2.0, 0.6, 0.15, 3.0, 3500));
-        add(DeviceProfile.of("pi5", 25.0, 7.5, 1.5, 5.0, 1.5, 0.08, 2.0, 7500));
+        // Scalar scores: `sysbench cpu --threads=1` (1.0.20, events/s) on each board, as published in
+        // "Raspberry Pi CPU Benchmarks" (leoncode.co.uk): Pi 3B+ 687.45, Pi 4 1477.83, Pi 5 2737.49.
+        add(DeviceProfile.of("pi3", 3.5, 1.0, 0.25, 1.0, 0.25, 0.30, 5.0, 900).withScalarScore(687.45));
+        add(DeviceProfile.of("pi4", 10.0, 3.0, 0.6, 2.0, 0.6, 0.15, 3.0, 3500).withScalarScore(1477.83));
+        add(DeviceProfile.of("pi5", 25.0, 7.5, 1.5, 5.0, 1.5, 0.08, 2.0, 7500).withScalarScore(2737.49));
         add(new LinkProfile("wifi20", 3.0, 20));
         add(new LinkProfile("wifi50", 2.0, 50));
         add(new LinkProfile("wifi100", 1.5, 100));

@@ -18,6 +18,7 @@ import io.edgefuse.protocol.DType;
 import io.edgefuse.runtime.testbed.EmulatedCluster;
 import io.edgefuse.runtime.testbed.Hub;
 import io.edgefuse.runtime.testbed.NodeQuotas;
+import io.edgefuse.runtime.testbed.NodeThreads;
 import io.edgefuse.runtime.testbed.ShapedLinks;
 import io.edgefuse.runtime.testbed.TestbedState;
 import java.io.IOException;
@@ -105,7 +106,11 @@ final class BenchClusterCommand implements Callable<Integer> {
             if (!reuse) ec.down(err);
         });
         Runtime.getRuntime().addShutdownHook(abort);
-        try {
+        // Threads the nodes create while serving (a task worker is started by the event loop, in its group)
+        // are moved to their groups every few seconds for the whole run.
+        TestbedState running = TestbedState.read();
+        err.println("threads: " + NodeThreads.applyAll(ec.cgroups(), running));
+        try (NodeThreads.Keeper keeper = new NodeThreads.Keeper(ec.cgroups(), running, err)) {
             List<String> args = new ArrayList<>(List.of("bench", "cluster"));
             List<String> orig = spec.commandLine().getParseResult().originalArgs();
             int at = orig.indexOf("cluster");
@@ -205,6 +210,16 @@ final class BenchClusterCommand implements Callable<Integer> {
             doc.put("nodes", st.nodes.stream().map(TestbedState.NodeEntry::id).toList());
             doc.put("measuredConvGflops", believed.nodes().stream().collect(java.util.stream.Collectors.toMap(ClusterNode::name, n -> n.device().gflops(OpClass.CONV))));
             doc.put("idealSpeedup", ideal);
+            List<Map<String, Object>> q = new ArrayList<>();
+            for (TestbedState.NodeEntry n : st.nodes) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("node", n.id());
+                j.put("computeCoreFraction", n.coreFraction());
+                j.put("ioCoreFraction", n.ioFraction());
+                j.put("targetConvGflops", n.targetConvGflops());
+                q.add(j);
+            }
+            doc.put("quotas", q);
             doc.put("dtype", dtype);
             doc.put("rows", l);
             Json.print(out, doc);
@@ -214,6 +229,11 @@ final class BenchClusterCommand implements Callable<Integer> {
             out.print("measured node speed (conv GFLOP/s, each node's probe under its quota):");
             for (ClusterNode n : believed.nodes()) out.printf(" %s %.2f", n.name(), n.device().gflops(OpClass.CONV));
             out.println();
+            out.println("quotas (TensorFlow's kernel threads / every other thread of the node):");
+            for (TestbedState.NodeEntry n : st.nodes) {
+                out.printf("  %-8s compute %s, target %.2f GFLOP/s conv; io %s%n", n.id(), NodeQuotas.describe(n.coreFraction()), n.targetConvGflops(),
+                        st.cgroups != null && st.cgroups.startsWith("v1") ? NodeQuotas.describe(n.ioFraction()) : "in the same group (cgroup v2)");
+            }
             Table t = new Table("planner", "p50 ms", "sim p50 ms", "sim err", "p95 ms", "req/s", "speedup vs single", "wire MB/req", "sim MB/req", "stages", "tiles", "errors");
             for (Row r : rows) {
                 t.row(r.planner(), f1(r.p50()), f1(r.simP50()), String.format("%+.0f%%", (r.simP50() - r.p50()) / r.p50() * 100), f1(r.p95()),

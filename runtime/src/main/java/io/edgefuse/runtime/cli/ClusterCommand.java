@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.edgefuse.runtime.testbed.EmulatedCluster;
 import io.edgefuse.runtime.testbed.Hub;
 import io.edgefuse.runtime.testbed.Members;
+import io.edgefuse.runtime.testbed.NodeQuotas;
 import io.edgefuse.runtime.testbed.Processes;
 import io.edgefuse.runtime.testbed.ShapedLinks;
 import io.edgefuse.runtime.testbed.TestbedState;
@@ -120,19 +121,24 @@ final class ClusterCommand implements Callable<Integer> {
             while (!allOnline(st, status) && System.currentTimeMillis() < deadline) {
                 status = Members.statuses(Hub.BROKER_HOST, ShapedLinks.BROKER_PORT, "edgefuse/v1", 1500);
             }
-            out.printf("link %s (%.0f Mbit/s each way, tbf), scale %.2f, host core %.1f GFLOP/s conv, cgroups %s, models %s%s%n", st.link, st.mbit, st.scale,
-                    st.hostConvGflops, st.cgroups, st.models, st.ready ? "" : " (NOT READY: up did not finish)");
-            Table t = new Table("node", "device", "netns", "core share", "target conv GFLOP/s", "measured conv GFLOP/s", "measured/target", "task overhead ms", "online", "pid");
+            out.printf("link %s (%.0f Mbit/s each way, tbf), scale %.2f, host core %.1f GFLOP/s conv and %.0f events/s scalar (%s), cgroups %s, models %s%s%n",
+                    st.link, st.mbit, st.scale, st.hostConvGflops, st.hostScalarScore, st.hostScalarBench, st.cgroups, st.models,
+                    st.ready ? "" : " (NOT READY: up did not finish)");
+            Table t = new Table("node", "device", "netns", "compute quota", "io quota", "target conv GFLOP/s", "measured conv GFLOP/s", "measured/target",
+                    "task overhead ms", "online", "pid");
             for (TestbedState.NodeEntry n : st.nodes) {
                 JsonNode s = status.get(n.id());
                 boolean alive = n.proc() != null && Processes.alive(n.proc().pid(), n.proc().startTime());
                 double conv = s == null ? Double.NaN : s.path("capacity").path("gflops").path("conv").asDouble(Double.NaN);
-                t.row(n.id(), n.device(), ShapedLinks.namespace(n.id()), String.format("%.3f", n.coreFraction()), String.format("%.2f", n.targetConvGflops()),
-                        String.format("%.2f", conv), String.format("%.2f", conv / n.targetConvGflops()),
+                t.row(n.id(), n.device(), ShapedLinks.namespace(n.id()), NodeQuotas.describe(n.coreFraction()),
+                        st.cgroups != null && st.cgroups.startsWith("v1") ? NodeQuotas.describe(n.ioFraction()) : "(same group)",
+                        String.format("%.2f", n.targetConvGflops()), String.format("%.2f", conv), String.format("%.2f", conv / n.targetConvGflops()),
                         s == null ? "-" : String.format("%.1f", s.path("capacity").path("taskOverheadMs").asDouble()),
                         s != null && s.path("online").asBoolean(), alive ? String.valueOf(n.proc().pid()) : "DEAD");
             }
             t.print(out);
+            out.println("compute quota: TensorFlow's kernel threads, set in a closed loop until the probe is within 10% of the profile; io quota: every"
+                    + " other thread of the node's JVM, the device's scalar score over this host's");
             out.println("measured = the node's own capacity probe run under its quota (what the coordinator plans with)");
             out.flush();
             return allOnline(st, status) ? 0 : 1;

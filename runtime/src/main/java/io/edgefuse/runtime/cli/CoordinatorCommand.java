@@ -34,7 +34,6 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--link", defaultValue = "eth1g", description = "Link profile assumed for nodes: wifi20, wifi50, wifi100, eth100, eth1g. Default: ${DEFAULT-VALUE}.")
     String link;
 
-
     @Option(names = "--max-request-bytes", defaultValue = "16777216", description = "Larger requests get a payload_too_large answer. Default: ${DEFAULT-VALUE}.")
     long maxRequestBytes;
 

@@ -37,7 +37,6 @@ final class InferCommand implements Callable<Integer> {
     @Mixin
     BrokerOptions mqtt;
 
-
     @Option(names = "--timeout", defaultValue = "60", description = "Seconds to wait for the answer. Default: ${DEFAULT-VALUE}.")
     int timeout;
 

@@ -40,7 +40,6 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--queue", defaultValue = "8", description = "Tiles waiting at most; more get a busy answer. Default: ${DEFAULT-VALUE}.")
     int queue;
 
-
     @Option(names = "--no-probe", description = "Skip the start-up micro-benchmark (report nominal capacity).")
     boolean noProbe;
 
@@ -56,7 +55,7 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--graph-cache", defaultValue = "64", description = "tf: compiled tile graphs kept open (LRU; each holds its layers' weights). Default: ${DEFAULT-VALUE}.")
     int graphCache;
 
-    @Option(names = "--hold-until", paramLabel = "FILE", description = "After loading the models, wait until FILE exists before probing and connecting (used by `cluster up`).")
+    @Option(names = "--hold-until", paramLabel = "FILE", description = "After loading the models, wait until FILE exists before probing and connecting (used by `cluster up`); meanwhile a number written to FILE.probe.<id> asks for a probe run, answered in FILE.probed.<id>.")
     String holdUntil;
 
     @Option(names = "--probe-reference", paramLabel = "FILE", description = "Probe conv only and scale the other op classes from this capacity file ({gflops{conv, ...}}; `cluster up` passes the host calibration).")

@@ -10,7 +10,6 @@ final class OtaOptions {
     @Mixin
     BrokerOptions mqtt;
 
-
     @Option(names = "--nodes", split = ",", defaultValue = "all", description = "Target nodes: all (every node online now, and any that connects later) or ids. Default: ${DEFAULT-VALUE}.")
     List<String> nodes;
 

@@ -25,7 +25,6 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     BrokerOptions mqtt;
 
-
     @Option(names = "--wait", defaultValue = "1500", description = "Milliseconds to listen for statuses and heartbeats. Default: ${DEFAULT-VALUE}.")
     long waitMs;
 

@@ -7,20 +7,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One CPU cgroup per emulated node, all under {@value #PARENT}, each with a CFS bandwidth quota: a
- * node may use {@code fraction} of one core per period. cgroup v1 writes cpu.cfs_period_us and
- * cpu.cfs_quota_us under the cpu controller's mount; v2 writes cpu.max (after enabling the cpu
- * controller for the subtree). The period is as short as the kernel's 1 ms floor on the quota allows
- * (never under 10 ms): a node that has used its quota waits for the next period, and every such wait
- * is latency a real device does not have. With 50 ms periods a Pi 3 (3.4% of a core) stalled 48 ms
- * whenever a burst of work outran its 1.7 ms, several times per tile (the per-task steps of 50, 100,
- * 150 ms seen in the node logs); with 29 ms periods (1 ms quota) the waits are shorter, a Pi 4 gets
- * 1 ms per 10.4 ms.
+ * The emulated nodes' CPU cgroups, all under {@value #PARENT}, each with a CFS bandwidth quota: a group
+ * may use {@code fraction} of one core per period. A node gets two groups (cgroup v1): {@code
+ * <node>/compute} for TensorFlow's kernel threads, at the share that makes its convolutions as fast as
+ * its profile, and {@code <node>/io} for every other thread of its JVM (Netty, MQTT decoding, frame and
+ * tensor copies, GC, JIT), at the share of a host core that one core of the device is for scalar work
+ * (docs/testbed.md). Threads are placed one by one through v1's per-thread {@code tasks} file
+ * ({@link NodeThreads}). On cgroup v2 this falls back to one group per node with the compute share for
+ * the whole process, as before the split (v2's threaded mode is not implemented: this project's hosts
+ * have v1). cgroup v1 writes cpu.cfs_period_us and cpu.cfs_quota_us under the cpu controller's mount;
+ * v2 writes cpu.max (after enabling the cpu controller for the subtree). The period is as short as the
+ * kernel's 1 ms floor on the quota allows (never under 10 ms): a group that has used its quota waits for
+ * the next period, and every such wait is latency a real device does not have.
  */
 public abstract class CpuCgroups {
     public static final String PARENT = "edgefuse-testbed";
     /** CFS refuses quotas below 1 ms; periods from 10 ms up to 1 s (0.1% of a core). */
     public static final long MIN_QUOTA_US = 1_000, MIN_PERIOD_US = 10_000, MAX_PERIOD_US = 1_000_000;
+
+    /** The two kinds of a node's threads. */
+    public enum Part {
+        /** TensorFlow's kernel threads ({@link io.edgefuse.engine.tf.TfThreads#COMPUTE}). */
+        COMPUTE,
+        /** Everything else in the node's JVM. */
+        IO;
+
+        public String dirName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     final Path root;
 
@@ -49,69 +64,115 @@ public abstract class CpuCgroups {
 
     public abstract String version();
 
-    /** Creates (or resets) the node's cgroup with this share of one core; returns the cgroup's directory. */
-    public final Path create(String node, double fraction) {
-        Path dir = dir(node);
+    /** Whether a node's compute and io threads get groups of their own (v1), or share one (v2 here). */
+    public abstract boolean splitsThreads();
+
+    /** The group (a path under {@value #PARENT}) of one part of a node: "pi4-1/compute", or "pi4-1" when threads are not split. */
+    public String group(String node, Part part) {
+        return splitsThreads() ? node + "/" + part.dirName() : node;
+    }
+
+    /**
+     * Creates a node's groups, unlimited (it loads its models at full speed first); its JVM starts in
+     * the io group ({@link #procsFile} of {@code group(node, IO)}) and {@link NodeThreads} moves the
+     * compute threads.
+     */
+    public void createNode(String node) {
+        create(node);
+        if (splitsThreads()) {
+            for (Part p : Part.values()) create(group(node, p));
+        }
+        unlimitNode(node);
+    }
+
+    /** Sets both quotas of a node (with one group per node, the compute share for all of it). */
+    public void setNodeQuotas(String node, double compute, double io) {
+        setQuota(group(node, Part.COMPUTE), compute);
+        if (splitsThreads()) setQuota(group(node, Part.IO), io);
+    }
+
+    public void unlimitNode(String node) {
+        for (Part p : Part.values()) unlimit(group(node, p));
+    }
+
+    /** Creates (or keeps) a group, without changing its quota; returns its directory. */
+    public final Path create(String group) {
+        Path dir = dir(group);
         try {
             prepareParent();
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new TestbedException("cannot create cgroup " + dir + ": " + e.getMessage(), e);
         }
-        setQuota(node, fraction);
         return dir;
     }
 
-    /** No limit (used while a node loads its models). */
-    public abstract void unlimit(String node);
+    /** No limit (used while a node loads its models, and for the hub). */
+    public abstract void unlimit(String group);
 
-    public abstract void setQuota(String node, double fraction);
+    public abstract void setQuota(String group, double fraction);
 
-    /** The node's share of a core as the kernel has it now (quota over period); -1 when unlimited. */
-    public abstract double fraction(String node);
+    /** The group's share of a core as the kernel has it now (quota over period); -1 when unlimited. */
+    public abstract double fraction(String group);
 
-    /** The file a process writes its pid to in order to join the node's cgroup. */
-    public Path procsFile(String node) {
-        return dir(node).resolve("cgroup.procs");
+    /** The file a process writes its pid to in order to join the group (all its threads). */
+    public Path procsFile(String group) {
+        return dir(group).resolve("cgroup.procs");
     }
 
-    public Path dir(String node) {
-        return root.resolve(PARENT).resolve(node);
+    /** The file a thread id is written to in order to move that one thread (v1). */
+    public Path tasksFile(String group) {
+        return dir(group).resolve("tasks");
     }
 
-    /** Pids in the node's cgroup (empty if it does not exist). */
-    public List<Long> pids(String node) {
+    public Path dir(String group) {
+        return root.resolve(PARENT).resolve(group);
+    }
+
+    /** Pids with a thread in the group (empty if it does not exist). */
+    public List<Long> pids(String group) {
         List<Long> l = new ArrayList<>();
         try {
-            for (String s : Files.readAllLines(procsFile(node))) if (!s.isBlank()) l.add(Long.parseLong(s.trim()));
+            for (String s : Files.readAllLines(procsFile(group))) if (!s.isBlank()) l.add(Long.parseLong(s.trim()));
         } catch (IOException e) {
             // gone already
         }
         return l;
     }
 
-    /** Removes the node's cgroup (must be empty) and the parent when it has no other children. */
-    public void remove(String node) {
-        rmdir(dir(node));
-        Path parent = root.resolve(PARENT);
-        try (var s = Files.list(parent)) {
-            if (s.noneMatch(Files::isDirectory)) rmdir(parent);
-        } catch (IOException e) {
-            // parent gone already
-        }
+    /** Removes one group (empty, without children of its own: {@link #existing()} lists children first). */
+    public void remove(String group) {
+        rmdir(dir(group));
     }
 
-    /** Cgroups this tool created that still exist (for status and the leak check). */
+    /** Removes {@value #PARENT} itself if it exists (its groups removed first). */
+    public void removeParent() {
+        Path parent = root.resolve(PARENT);
+        if (Files.isDirectory(parent)) rmdir(parent);
+    }
+
+    /**
+     * Every group this tool created that still exists, as paths under {@value #PARENT}, children before
+     * their parents ("pi4-1/compute", "pi4-1/io", "pi4-1", "hub"), so removing them in this order works.
+     */
     public List<String> existing() {
         List<String> l = new ArrayList<>();
         Path parent = root.resolve(PARENT);
-        if (!Files.isDirectory(parent)) return l;
-        try (var s = Files.list(parent)) {
-            s.filter(Files::isDirectory).forEach(p -> l.add(p.getFileName().toString()));
-        } catch (IOException e) {
-            // gone
-        }
+        if (Files.isDirectory(parent)) collect(parent, parent, l);
         return l;
+    }
+
+    private static void collect(Path parent, Path dir, List<String> out) {
+        List<Path> children = new ArrayList<>();
+        try (var s = Files.list(dir)) {
+            s.filter(Files::isDirectory).sorted().forEach(children::add);
+        } catch (IOException e) {
+            return; // gone
+        }
+        for (Path c : children) {
+            collect(parent, c, out);
+            out.add(parent.relativize(c).toString());
+        }
     }
 
     public boolean parentExists() {
@@ -176,22 +237,27 @@ public abstract class CpuCgroups {
         }
 
         @Override
-        public void setQuota(String node, double fraction) {
+        public boolean splitsThreads() {
+            return true;
+        }
+
+        @Override
+        public void setQuota(String group, double fraction) {
             // Quota first to -1: lowering the period under a set quota could exceed the parent's bandwidth.
-            write(dir(node).resolve("cpu.cfs_quota_us"), "-1");
-            write(dir(node).resolve("cpu.cfs_period_us"), String.valueOf(periodUs(fraction)));
-            write(dir(node).resolve("cpu.cfs_quota_us"), String.valueOf(quotaUs(fraction)));
+            write(dir(group).resolve("cpu.cfs_quota_us"), "-1");
+            write(dir(group).resolve("cpu.cfs_period_us"), String.valueOf(periodUs(fraction)));
+            write(dir(group).resolve("cpu.cfs_quota_us"), String.valueOf(quotaUs(fraction)));
         }
 
         @Override
-        public void unlimit(String node) {
-            write(dir(node).resolve("cpu.cfs_quota_us"), "-1");
+        public void unlimit(String group) {
+            write(dir(group).resolve("cpu.cfs_quota_us"), "-1");
         }
 
         @Override
-        public double fraction(String node) {
-            long period = Long.parseLong(read(dir(node).resolve("cpu.cfs_period_us")));
-            long quota = Long.parseLong(read(dir(node).resolve("cpu.cfs_quota_us")));
+        public double fraction(String group) {
+            long period = Long.parseLong(read(dir(group).resolve("cpu.cfs_period_us")));
+            long quota = Long.parseLong(read(dir(group).resolve("cpu.cfs_quota_us")));
             return quota < 0 ? -1 : (double) quota / period;
         }
 
@@ -208,7 +274,12 @@ public abstract class CpuCgroups {
 
         @Override
         public String version() {
-            return "v2 (" + root + ")";
+            return "v2 (" + root + ", one group per node: compute and io threads not split)";
+        }
+
+        @Override
+        public boolean splitsThreads() {
+            return false;
         }
 
         @Override
@@ -220,18 +291,18 @@ public abstract class CpuCgroups {
         }
 
         @Override
-        public void setQuota(String node, double fraction) {
-            write(dir(node).resolve("cpu.max"), quotaUs(fraction) + " " + periodUs(fraction));
+        public void setQuota(String group, double fraction) {
+            write(dir(group).resolve("cpu.max"), quotaUs(fraction) + " " + periodUs(fraction));
         }
 
         @Override
-        public void unlimit(String node) {
-            write(dir(node).resolve("cpu.max"), "max");
+        public void unlimit(String group) {
+            write(dir(group).resolve("cpu.max"), "max");
         }
 
         @Override
-        public double fraction(String node) {
-            String[] f = read(dir(node).resolve("cpu.max")).split("\\s+");
+        public double fraction(String group) {
+            String[] f = read(dir(group).resolve("cpu.max")).split("\\s+");
             return f[0].equals("max") ? -1 : Double.parseDouble(f[0]) / Double.parseDouble(f[1]);
         }
 

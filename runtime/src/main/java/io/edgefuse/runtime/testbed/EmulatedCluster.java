@@ -3,6 +3,7 @@ package io.edgefuse.runtime.testbed;
 import io.edgefuse.allocator.cluster.Cluster;
 import io.edgefuse.allocator.cluster.ClusterNode;
 import io.edgefuse.allocator.cluster.LinkProfile;
+import io.edgefuse.allocator.cluster.OpClass;
 import io.edgefuse.allocator.cluster.Profiles;
 import java.io.File;
 import java.io.IOException;
@@ -33,6 +34,9 @@ public final class EmulatedCluster {
 
     /** MQTT keep-alive of the emulated nodes (the default 10 s lets the broker drop a node after 15 s without a packet). */
     public static final int NODE_KEEP_ALIVE_S = 60;
+
+    /** Tasks an emulated node queues beyond the one it computes (node default 8). */
+    public static final int NODE_QUEUE = 64;
 
     /** The cgroup of the hub's processes (broker, coordinator, bench client). */
     public static final String HUB_CGROUP = "hub";
@@ -66,11 +70,13 @@ public final class EmulatedCluster {
         }
         Calibration cal = Calibration.load(Calibration.defaultCache(), spec.recalibrate(), out);
         out.printf("host: %s, one core = %.1f GFLOP/s conv (calibration %s)%n", cal.cpu(), cal.convGflops(), Calibration.defaultCache());
+        out.printf("host: one core scores %.0f events/s on %s (Pi 3B+ 687, Pi 4 1478: the profiles' published figures)%n", cal.scalarScore(), cal.scalarBench());
         double total = 0;
         for (ClusterNode n : planned.nodes()) {
-            double f = cal.coreFraction(n.device(), spec.scale());
+            double f = cal.coreFraction(n.device(), spec.scale()), io = cal.ioFraction(n.device(), spec.scale());
             if (f > 1) throw new IllegalArgumentException(String.format("%s at scale %.2f needs %.2f cores; nodes run one thread: lower --scale", n.name(), spec.scale(), f));
-            total += f;
+            if (io > 1) throw new IllegalArgumentException(String.format("%s at scale %.2f needs %.2f cores for its Java work; lower --scale", n.name(), spec.scale(), io));
+            total += f + (cgroups.splitsThreads() ? io : 0);
         }
         if (total > MAX_TOTAL_CORES) {
             throw new IllegalArgumentException(String.format("the nodes' quotas at scale %.2f sum to %.2f cores; this machine has %d and the broker and"
@@ -83,6 +89,8 @@ public final class EmulatedCluster {
         st.models = List.copyOf(spec.models());
         st.cgroups = cgroups.version();
         st.hostConvGflops = cal.convGflops();
+        st.hostScalarScore = cal.scalarScore();
+        st.hostScalarBench = cal.scalarBench();
         Thread abort = new Thread(() -> {
             out.println("interrupted: removing the emulated cluster");
             out.flush();
@@ -97,7 +105,7 @@ public final class EmulatedCluster {
             st.hub = true;
             st.write();
             // The hub (broker, coordinator) stands for the gateway machine: no quota, but the same priority as the nodes.
-            cgroups.create(HUB_CGROUP, 1.0);
+            cgroups.create(HUB_CGROUP);
             cgroups.unlimit(HUB_CGROUP);
             st.broker = start(List.of("ip", "netns", "exec", ShapedLinks.HUB), cgroups.procsFile(HUB_CGROUP), "1g",
                     List.of("broker", "--host", "0.0.0.0", "--port", String.valueOf(ShapedLinks.BROKER_PORT)), "broker");
@@ -106,10 +114,10 @@ public final class EmulatedCluster {
             int k = 0;
             for (ClusterNode n : planned.nodes()) {
                 k++;
-                double f = cal.coreFraction(n.device(), spec.scale());
-                cgroups.create(n.name(), f);
-                cgroups.unlimit(n.name());
-                st.nodes.add(new TestbedState.NodeEntry(n.name(), n.device().name(), k, f, n.device().gflops(io.edgefuse.allocator.cluster.OpClass.CONV) * spec.scale(), null));
+                double f = cal.coreFraction(n.device(), spec.scale()), io = cal.ioFraction(n.device(), spec.scale());
+                cgroups.createNode(n.name());
+                st.nodes.add(new TestbedState.NodeEntry(n.name(), n.device().name(), k, f, io, n.device().gflops(OpClass.CONV) * spec.scale(),
+                        Double.NaN, null));
                 st.write();
                 ShapedLinks.connect(n.name(), k, link.mbitPerSecond());
                 List<String> args = new ArrayList<>(List.of("node", "--id", n.name(), "--broker", ShapedLinks.hubAddress(k) + ":" + ShapedLinks.BROKER_PORT,
@@ -117,24 +125,35 @@ public final class EmulatedCluster {
                         "--hold-until", TestbedState.goFile().toString(), "--probe-reference", Calibration.defaultCache().toString(),
                         // A throttled JVM stalls as a whole (a full GC at 3% of a core takes seconds): give the broker's
                         // keep-alive check room, so a busy node is not taken for dead by its Last Will.
-                        "--keep-alive", String.valueOf(NODE_KEEP_ALIVE_S)));
-                TestbedState.Proc p = start(List.of("ip", "netns", "exec", ShapedLinks.namespace(n.name())), cgroups.procsFile(n.name()), spec.heap(), args, n.name());
-                st.nodes.set(k - 1, new TestbedState.NodeEntry(n.name(), n.device().name(), k, f, st.nodes.get(k - 1).targetConvGflops(), p));
+                        "--keep-alive", String.valueOf(NODE_KEEP_ALIVE_S),
+                        // edgefuse's plans give a node up to a dozen tiles (pieces) in one stage: the default
+                        // queue of 8 answered the rest "busy" (YOLOv2 over eth1g with measured capacities).
+                        "--queue", String.valueOf(NODE_QUEUE)));
+                // The JVM starts in the io group; NodeThreads moves TensorFlow's threads to the compute group.
+                TestbedState.Proc p = start(List.of("ip", "netns", "exec", ShapedLinks.namespace(n.name())),
+                        cgroups.procsFile(cgroups.group(n.name(), CpuCgroups.Part.IO)), spec.heap(), args, n.name());
+                st.nodes.set(k - 1, st.nodes.get(k - 1).withProc(p));
                 st.write();
-                out.printf("  %-8s netns %-10s %s <-> %s, tbf %.0f Mbit/s each way, cgroup %.3f of a core%n", n.name(), ShapedLinks.namespace(n.name()),
-                        ShapedLinks.hubAddress(k), ShapedLinks.nodeAddress(k), link.mbitPerSecond(), f);
+                out.printf("  %-8s netns %-10s %s <-> %s, tbf %.0f Mbit/s each way, cgroups: compute %.3f of a core (first guess), other threads %.3f%n",
+                        n.name(), ShapedLinks.namespace(n.name()), ShapedLinks.hubAddress(k), ShapedLinks.nodeAddress(k), link.mbitPerSecond(), f,
+                        cgroups.splitsThreads() ? io : f);
                 out.flush();
             }
             out.println("nodes loading models at full speed...");
             out.flush();
             for (TestbedState.NodeEntry n : st.nodes) awaitLog(n.proc(), "holding until", 900_000, n.id());
-            for (TestbedState.NodeEntry n : st.nodes) cgroups.setQuota(n.id(), n.coreFraction());
+            // TensorFlow's pools exist now (the nodes ran their probe once, unmeasured): split the threads.
+            out.println("threads: " + NodeThreads.applyAll(cgroups, st));
+            for (TestbedState.NodeEntry n : st.nodes) cgroups.setNodeQuotas(n.id(), n.coreFraction(), n.ioFraction());
+            calibrate(st, out);
             Files.writeString(TestbedState.goFile(), "go\n");
             for (TestbedState.NodeEntry n : st.nodes) awaitLog(n.proc(), "running (", 600_000, n.id());
+            // Threads created since (task workers, the MQTT client's event loop) start in their creator's group.
+            out.println("threads: " + NodeThreads.applyAll(cgroups, st));
             st.ready = true;
             st.write();
             Runtime.getRuntime().removeShutdownHook(abort);
-            out.printf("up: %d nodes (quotas sum to %.2f cores, cgroups %s), broker in netns %s at %s:%d for nodes, 127.0.0.1:%d inside %s%n",
+            out.printf("up: %d nodes (first-guess quotas sum to %.2f cores, cgroups %s), broker in netns %s at %s:%d for nodes, 127.0.0.1:%d inside %s%n",
                     st.nodes.size(), total, cgroups.version(), ShapedLinks.HUB, "10.213.K.1", ShapedLinks.BROKER_PORT, ShapedLinks.BROKER_PORT, ShapedLinks.HUB);
             out.flush();
             return st;
@@ -149,6 +168,87 @@ public final class EmulatedCluster {
             down(out);
             if (e instanceof RuntimeException r) throw r;
             throw new TestbedException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The closed loop ({@link QuotaLoop}): every node still off its profile's conv rate by more than the
+     * tolerance probes again (all at once, each in its own cgroups) and gets its compute quota scaled;
+     * the quota is not changed after a node's last probe, whose rate it then reports.
+     */
+    private void calibrate(TestbedState st, PrintWriter out) {
+        List<Integer> pending = new ArrayList<>();
+        List<List<QuotaLoop.Probe>> probes = new ArrayList<>();
+        for (int i = 0; i < st.nodes.size(); i++) {
+            pending.add(i);
+            probes.add(new ArrayList<>());
+        }
+        for (int round = 1; round <= QuotaLoop.MAX_PROBES && !pending.isEmpty(); round++) {
+            out.printf("calibrating compute quotas, probe %d of at most %d (%s)...%n", round, QuotaLoop.MAX_PROBES,
+                    String.join(", ", pending.stream().map(i -> st.nodes.get(i).id()).toList()));
+            out.flush();
+            for (int i : pending) writeAtomically(NodeMainFiles.request(st.nodes.get(i).id()), String.valueOf(round));
+            List<Integer> next = new ArrayList<>();
+            for (int i : pending) {
+                TestbedState.NodeEntry n = st.nodes.get(i);
+                double measured = awaitProbe(n, round);
+                boolean done = QuotaLoop.converged(n.targetConvGflops(), measured) || round == QuotaLoop.MAX_PROBES;
+                probes.get(i).add(new QuotaLoop.Probe(n.coreFraction(), measured));
+                double f = done ? n.coreFraction() : QuotaLoop.next(probes.get(i), n.targetConvGflops());
+                out.printf("  %-8s compute %.4f of a core: %.2f GFLOP/s conv (target %.2f, %.2f)%s%n", n.id(), n.coreFraction(), measured,
+                        n.targetConvGflops(), measured / n.targetConvGflops(), done ? (QuotaLoop.converged(n.targetConvGflops(), measured) ? ": within "
+                                + Math.round(QuotaLoop.TOLERANCE * 100) + "%" : ": NOT within " + Math.round(QuotaLoop.TOLERANCE * 100) + "% after "
+                                + QuotaLoop.MAX_PROBES + " probes") : String.format(" -> %.4f", f));
+                out.flush();
+                st.nodes.set(i, n.withCompute(f, measured));
+                if (!done) {
+                    cgroups.setQuota(cgroups.group(n.id(), CpuCgroups.Part.COMPUTE), f);
+                    next.add(i);
+                }
+            }
+            st.write();
+            pending = next;
+        }
+    }
+
+    private static double awaitProbe(TestbedState.NodeEntry n, int round) {
+        Path answer = NodeMainFiles.answer(n.id());
+        long deadline = System.currentTimeMillis() + 900_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (Files.exists(answer)) {
+                    String[] f = Files.readString(answer).strip().split("\\s+");
+                    if (f.length == 2 && f[0].equals(String.valueOf(round))) return Double.parseDouble(f[1]);
+                }
+            } catch (IOException | NumberFormatException e) {
+                // being written: the node moves it into place atomically, so this is a stale read; retry
+            }
+            if (!Processes.alive(n.proc().pid(), n.proc().startTime())) {
+                throw new TestbedException(n.id() + " exited while probing; end of its log " + n.proc().log() + ":\n" + tail(read(Path.of(n.proc().log()))));
+            }
+            Processes.sleep(200);
+        }
+        throw new TestbedException(n.id() + " did not answer probe " + round + " within 900 s; its log: " + n.proc().log());
+    }
+
+    /** The hold file's siblings through which `up` asks a holding node for probe runs (NodeMain's protocol). */
+    private static final class NodeMainFiles {
+        static Path request(String node) {
+            return io.edgefuse.node.NodeMain.probeRequestFile(TestbedState.goFile(), node);
+        }
+
+        static Path answer(String node) {
+            return io.edgefuse.node.NodeMain.probeAnswerFile(TestbedState.goFile(), node);
+        }
+    }
+
+    private static void writeAtomically(Path p, String text) {
+        try {
+            Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new TestbedException("cannot write " + p + ": " + e.getMessage(), e);
         }
     }
 
@@ -185,10 +285,22 @@ public final class EmulatedCluster {
                 problems.add(e.getMessage());
             }
         }
-        if (cgroups.parentExists()) Processes.tryRun("rmdir", cgroups.root.resolve(CpuCgroups.PARENT).toString());
+        try {
+            cgroups.removeParent();
+        } catch (TestbedException e) {
+            problems.add(e.getMessage());
+        }
         try {
             Files.deleteIfExists(TestbedState.goFile());
             Files.deleteIfExists(TestbedState.file());
+            if (Files.isDirectory(TestbedState.DIR)) {
+                try (var files = Files.list(TestbedState.DIR)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        // the closed loop's probe requests and answers (go.probe.<node>, go.probed.<node>)
+                        if (f.getFileName().toString().startsWith(TestbedState.goFile().getFileName() + ".")) Files.deleteIfExists(f);
+                    }
+                }
+            }
         } catch (IOException e) {
             problems.add(e.getMessage());
         }

@@ -29,27 +29,39 @@ public final class NodeQuotas {
         return new NodeQuotas(CpuCgroups.detect(Path.of("/proc", String.valueOf(outsidePid), "root", "sys", "fs", "cgroup")), state);
     }
 
-    /** Every node may use a whole core until {@link #restore}. */
+    /** Every node (both its groups) may use a whole core until {@link #restore}. */
     public void lift() {
-        for (TestbedState.NodeEntry n : state.nodes) cgroups.unlimit(n.id());
+        for (TestbedState.NodeEntry n : state.nodes) cgroups.unlimitNode(n.id());
     }
 
     /**
-     * Sets every node's quota back to its share and checks that the kernel has it; returns a line saying
-     * so (e.g. "pi4-1 1.0 ms per 10.4 ms (0.096 of a core), ...").
+     * Sets every node's quotas back to their shares and checks that the kernel has them; returns a line
+     * saying so (e.g. "pi4-1 compute 1.0 ms per 10.4 ms (0.096 of a core), io 3.6 ms per 10.0 ms (0.356), ...").
      */
     public String restore() {
         List<String> set = new ArrayList<>();
         for (TestbedState.NodeEntry n : state.nodes) {
-            cgroups.setQuota(n.id(), n.coreFraction());
-            double want = (double) CpuCgroups.quotaUs(n.coreFraction()) / CpuCgroups.periodUs(n.coreFraction()), got = cgroups.fraction(n.id());
-            if (!(Math.abs(got - want) <= 1e-6)) {
-                throw new TestbedException("the CPU quota of " + n.id() + " reads " + (got < 0 ? "unlimited" : String.format("%.4f of a core", got))
-                        + String.format(" after setting %.4f: the measurement would not be at emulated speed", want));
-            }
-            set.add(String.format("%s %.1f ms per %.1f ms (%.3f of a core)", n.id(), CpuCgroups.quotaUs(n.coreFraction()) / 1000.0,
-                    CpuCgroups.periodUs(n.coreFraction()) / 1000.0, got));
+            cgroups.setNodeQuotas(n.id(), n.coreFraction(), n.ioFraction());
+            String compute = check(n.id(), cgroups.group(n.id(), CpuCgroups.Part.COMPUTE), n.coreFraction());
+            set.add(n.id() + " compute " + compute + (cgroups.splitsThreads()
+                    ? ", io " + check(n.id(), cgroups.group(n.id(), CpuCgroups.Part.IO), n.ioFraction()) : ""));
         }
-        return String.join(", ", set);
+        return String.join("; ", set);
+    }
+
+    /** Reads a group's quota back; "1.0 ms per 10.4 ms (0.096 of a core)". */
+    private String check(String node, String group, double fraction) {
+        double want = (double) CpuCgroups.quotaUs(fraction) / CpuCgroups.periodUs(fraction), got = cgroups.fraction(group);
+        if (!(Math.abs(got - want) <= 1e-6)) {
+            throw new TestbedException("the CPU quota of " + node + " (" + group + ") reads " + (got < 0 ? "unlimited" : String.format("%.4f of a core", got))
+                    + String.format(" after setting %.4f: the measurement would not be at emulated speed", want));
+        }
+        return describe(fraction);
+    }
+
+    /** A share as CFS has it: "1.0 ms per 10.4 ms (0.096 of a core)". */
+    public static String describe(double fraction) {
+        return String.format("%.1f ms per %.1f ms (%.3f of a core)", CpuCgroups.quotaUs(fraction) / 1000.0, CpuCgroups.periodUs(fraction) / 1000.0,
+                (double) CpuCgroups.quotaUs(fraction) / CpuCgroups.periodUs(fraction));
     }
 }

@@ -20,7 +20,25 @@ public final class TestbedState {
     /** A process we started: pid plus start time, so a reused pid is never signalled. */
     public record Proc(long pid, long startTime, String log) {}
 
-    public record NodeEntry(String id, String device, int index, double coreFraction, double targetConvGflops, Proc proc) {}
+    /**
+     * A node: {@code coreFraction} is its compute group's share of a core (after the closed-loop
+     * calibration), {@code ioFraction} the share of every other thread, {@code measuredConvGflops} its
+     * last probe under those quotas (NaN before).
+     */
+    public record NodeEntry(String id, String device, int index, double coreFraction, double ioFraction, double targetConvGflops,
+                            double measuredConvGflops, Proc proc) {
+        public NodeEntry withProc(Proc p) {
+            return new NodeEntry(id, device, index, coreFraction, ioFraction, targetConvGflops, measuredConvGflops, p);
+        }
+
+        public NodeEntry withCompute(double fraction, double measured) {
+            return new NodeEntry(id, device, index, fraction, ioFraction, targetConvGflops, measured, proc);
+        }
+    }
+
+    /** Host scalar score (sysbench cpu events/s, one thread) and the benchmark that gave it. */
+    public double hostScalarScore;
+    public String hostScalarBench;
 
     public String link;
     public double mbit;

@@ -77,6 +77,14 @@ public final class TfExecutor implements Executor {
         return new int[] {inExtent.height(), inExtent.width(), inShape.c()};
     }
 
+    /**
+     * Opens TensorFlow's process-wide thread pools with this executor's thread counts, their threads
+     * named {@link TfThreads#COMPUTE}; call before any session of the process (see {@link TfThreads}).
+     */
+    public boolean startThreadPools() {
+        return TfThreads.start(config);
+    }
+
     /** Number of graphs currently cached (each with an open session). */
     public int cachedGraphs() {
         return cache.size();
