@@ -22,9 +22,9 @@ public interface Criterion {
      */
     FilterScores score(Model folded, List<Sample> samples, int step);
 
-    /** A criterion by CLI name: lrp (default rules), l1, taylor, random (with the seed). */
+    /** A criterion by CLI name: lrp (with {@link LrpConfig#forPruning()}), l1, taylor, random (with the seed). */
     static Criterion named(String name, long seed) {
-        return named(name, seed, LrpConfig.defaults());
+        return named(name, seed, LrpConfig.forPruning());
     }
 
     /** As {@link #named(String, long)}, with the LRP rules {@code lrp} uses. */

@@ -20,13 +20,7 @@ final class Forward {
 
     /** Outputs of the input and of nodes 0..last, by name. */
     static Map<String, double[]> run(Model m, Tensor input, int last) {
-        if (!input.asShape().equals(m.input().shape())) {
-            throw new ModelException("input " + input.asShape() + " does not match the model's " + m.input().shape());
-        }
-        Map<String, double[]> act = new HashMap<>();
-        double[] x = new double[input.size()];
-        for (int k = 0; k < x.length; k++) x[k] = input.data()[k];
-        act.put(m.input().name(), x);
+        Map<String, double[]> act = start(m, input);
         for (int i = 0; i <= last; i++) {
             Node n = m.node(i);
             act.put(n.name(), node(m, i, act));
@@ -34,7 +28,20 @@ final class Forward {
         return act;
     }
 
-    private static double[] node(Model m, int i, Map<String, double[]> act) {
+    /** A map holding only the input, as double; checked against the model's input shape. */
+    static Map<String, double[]> start(Model m, Tensor input) {
+        if (!input.asShape().equals(m.input().shape())) {
+            throw new ModelException("input " + input.asShape() + " does not match the model's " + m.input().shape());
+        }
+        Map<String, double[]> act = new HashMap<>();
+        double[] x = new double[input.size()];
+        for (int k = 0; k < x.length; k++) x[k] = input.data()[k];
+        act.put(m.input().name(), x);
+        return act;
+    }
+
+    /** Output of node i from the outputs of its inputs in {@code act}. */
+    static double[] node(Model m, int i, Map<String, double[]> act) {
         Node n = m.node(i);
         Op op = n.op();
         double[] a = act.get(n.input());

@@ -66,25 +66,51 @@ final class LinearLayer {
 
     /** z_k = sum_j max(a_j w_jk, 0): the z+ denominator (no bias). */
     double[] positiveSum(double[] a) {
+        return partSum(a, true);
+    }
+
+    /** z_k = sum_j min(a_j w_jk, 0): the denominator of alpha-beta's negative part (no bias). */
+    double[] negativeSum(double[] a) {
+        return partSum(a, false);
+    }
+
+    /** back_j = sum_k max(a_j w_jk, 0) s_k: z+ redistribution. */
+    double[] positiveBack(double[] a, double[] s) {
+        return partBack(a, s, true);
+    }
+
+    /** back_j = sum_k min(a_j w_jk, 0) s_k. */
+    double[] negativeBack(double[] a, double[] s) {
+        return partBack(a, s, false);
+    }
+
+    private double[] partSum(double[] a, boolean positive) {
         double[] z = new double[outSize];
         float[] w = weight;
         forEachRun((j, ob, wb, n) -> {
             double aj = a[j];
             if (aj == 0) return;
-            for (int o = 0; o < n; o++) z[ob + o] += Math.max(aj * w[wb + o], 0);
+            if (positive) {
+                for (int o = 0; o < n; o++) z[ob + o] += Math.max(aj * w[wb + o], 0);
+            } else {
+                for (int o = 0; o < n; o++) z[ob + o] += Math.min(aj * w[wb + o], 0);
+            }
         });
         return z;
     }
 
-    /** back_j = sum_k max(a_j w_jk, 0) s_k: z+ redistribution. */
-    double[] positiveBack(double[] a, double[] s) {
+    private double[] partBack(double[] a, double[] s, boolean positive) {
         double[] back = new double[inSize];
         float[] w = weight;
         forEachRun((j, ob, wb, n) -> {
             double aj = a[j];
             if (aj == 0) return;
             double acc = 0;
-            for (int o = 0; o < n; o++) acc += Math.max(aj * w[wb + o], 0) * s[ob + o];
+            if (positive) {
+                for (int o = 0; o < n; o++) acc += Math.max(aj * w[wb + o], 0) * s[ob + o];
+            } else {
+                for (int o = 0; o < n; o++) acc += Math.min(aj * w[wb + o], 0) * s[ob + o];
+            }
             back[j] += acc;
         });
         return back;

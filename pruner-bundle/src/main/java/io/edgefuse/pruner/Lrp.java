@@ -44,12 +44,14 @@ public final class Lrp {
         double[] r0 = new double[logits.length];
         r0[trueClass] = 1;
         rel.put(startName, r0);
+        Map<String, Integer> convIndex = new HashMap<>();
+        for (Node n : m.nodes()) if (n.op() instanceof Op.Conv2D) convIndex.put(n.name(), convIndex.size());
         for (int i = start; i >= 0; i--) {
             Node n = m.node(i);
             double[] r = rel.get(n.name());
             if (r == null) continue;
             try {
-                backward(m, i, act, r, cfg, rel);
+                backward(m, i, act, r, cfg, rel, convIndex);
             } catch (RuntimeException e) {
                 throw new ModelException("LRP failed at node '" + n.name() + "' (" + n.op().name() + "): " + e.getMessage(), e);
             }
@@ -57,7 +59,8 @@ public final class Lrp {
         return new Relevance(m, rel, startName, trueClass, logits[trueClass]);
     }
 
-    private static void backward(Model m, int i, Map<String, double[]> act, double[] r, LrpConfig cfg, Map<String, double[]> rel) {
+    private static void backward(Model m, int i, Map<String, double[]> act, double[] r, LrpConfig cfg, Map<String, double[]> rel,
+            Map<String, Integer> convIndex) {
         Node n = m.node(i);
         Op op = n.op();
         String inName = n.input();
@@ -67,7 +70,8 @@ public final class Lrp {
             accumulate(rel, inName, epsilonRule(new LinearLayer(m, i), a, r, cfg.epsilon()));
         } else if (op instanceof Op.Conv2D) {
             boolean first = inName.equals(m.input().name());
-            accumulate(rel, inName, convRule(m, i, a, r, first ? cfg.firstConv() : cfg.hiddenConv(), cfg));
+            LrpConfig.ConvRule rule = first ? cfg.firstConv() : cfg.hiddenRule(convIndex.get(n.name()), convIndex.size());
+            accumulate(rel, inName, convRule(m, i, a, r, rule, cfg));
         } else if (op instanceof Op.Relu || op instanceof Op.Relu6 || op instanceof Op.LeakyRelu || op instanceof Op.Flatten) {
             // Activations: relevance is attributed to the linear layer below, not to the non-linearity.
             accumulate(rel, inName, r);
@@ -119,6 +123,18 @@ public final class Lrp {
                 double[] s = new double[z.length];
                 for (int k = 0; k < z.length; k++) s[k] = r[k] / stabilise(z[k], cfg.stabiliser());
                 return l.positiveBack(a, s);
+            }
+            case ALPHA2_BETA1: {
+                double[] zp = l.positiveSum(a), zn = l.negativeSum(a);
+                double[] sp = new double[zp.length], sn = new double[zn.length];
+                for (int k = 0; k < zp.length; k++) {
+                    sp[k] = 2 * r[k] / stabilise(zp[k], cfg.stabiliser());
+                    // zn <= 0: stabilised away from 0 on its own side; with no negative contribution the term is 0.
+                    sn[k] = -r[k] / stabilise(zn[k], cfg.stabiliser());
+                }
+                double[] back = l.positiveBack(a, sp), neg = l.negativeBack(a, sn);
+                for (int j = 0; j < back.length; j++) back[j] += neg[j];
+                return back;
             }
             case Z_B:
                 double[][] b = inputBounds(m.input().preprocessing());

@@ -10,10 +10,13 @@ package io.edgefuse.pruner;
  * @param stabiliser added in the same way to the denominators of the z+, zB and proportional rules (pools,
  *     residual adds), only to avoid 0/0; it should be negligible against real activations.
  * @param firstConv rule for convs reading the model input
- * @param hiddenConv rule for all other convs
+ * @param hiddenConv rule for the other convs of the lower half: those whose position among the model's
+ *     convs (model order, the first conv counted) is below half their number
+ * @param upperConv rule for the convs of the upper half (the same as {@code hiddenConv} unless a
+ *     composite is asked for, see {@link #withUpperConv})
  * @param maxPool how a max pool passes relevance down
  */
-public record LrpConfig(double epsilon, double stabiliser, ConvRule firstConv, ConvRule hiddenConv, MaxPoolRule maxPool) {
+public record LrpConfig(double epsilon, double stabiliser, ConvRule firstConv, ConvRule hiddenConv, ConvRule upperConv, MaxPoolRule maxPool) {
 
     public enum ConvRule {
         /** Same as for dense layers; with epsilon -> 0 on every layer LRP equals gradient x input. */
@@ -21,7 +24,13 @@ public record LrpConfig(double epsilon, double stabiliser, ConvRule firstConv, C
         /** alpha1-beta0: only positive contributions a_j * w_jk count; with a >= 0 that is a * w+. */
         Z_PLUS,
         /** Bounded inputs l <= x <= h, taken from the model's preprocessing. */
-        Z_B
+        Z_B,
+        /**
+         * alpha2-beta1: R_j = sum_k (2 (a_j w_jk)+ / z+_k - (a_j w_jk)- / z-_k) R_k, z+- the sums of the
+         * positive and negative contributions (bias ignored). Inhibiting inputs get negative relevance
+         * instead of none; an output with no negative contribution passes on 2 R_k (not conservative there).
+         */
+        ALPHA2_BETA1
     }
 
     public enum MaxPoolRule {
@@ -33,7 +42,7 @@ public record LrpConfig(double epsilon, double stabiliser, ConvRule firstConv, C
 
     public LrpConfig {
         if (!(epsilon >= 0) || !(stabiliser >= 0)) throw new IllegalArgumentException("epsilon and stabiliser must be >= 0");
-        if (firstConv == null || hiddenConv == null || maxPool == null) throw new IllegalArgumentException("every rule must be set");
+        if (firstConv == null || hiddenConv == null || upperConv == null || maxPool == null) throw new IllegalArgumentException("every rule must be set");
     }
 
     /**
@@ -42,27 +51,51 @@ public record LrpConfig(double epsilon, double stabiliser, ConvRule firstConv, C
      * 1e-9 only guards against 0/0.
      */
     public static LrpConfig defaults() {
-        return new LrpConfig(1e-6, 1e-9, ConvRule.Z_B, ConvRule.Z_PLUS, MaxPoolRule.WINNER_TAKE_ALL);
+        return new LrpConfig(1e-6, 1e-9, ConvRule.Z_B, ConvRule.Z_PLUS, ConvRule.Z_PLUS, MaxPoolRule.WINNER_TAKE_ALL);
+    }
+
+    /**
+     * The rules the pruning criterion uses by default: {@link #defaults()} with alpha2-beta1 on the hidden
+     * convs. Chosen on the validation split by pruning fmnist-vgg (docs/pruning.md, "LRP rules for pruning"):
+     * with z+ the inhibiting filters score like dead ones and the ranking was inverted in one layer.
+     */
+    public static LrpConfig forPruning() {
+        return defaults().withHiddenConv(ConvRule.ALPHA2_BETA1);
     }
 
     /** Epsilon rule on every linear layer, convs included: the configuration that equals gradient x input as eps -> 0. */
     public static LrpConfig epsilonEverywhere(double epsilon) {
-        return new LrpConfig(epsilon, 1e-9, ConvRule.EPSILON, ConvRule.EPSILON, MaxPoolRule.WINNER_TAKE_ALL);
+        return new LrpConfig(epsilon, 1e-9, ConvRule.EPSILON, ConvRule.EPSILON, ConvRule.EPSILON, MaxPoolRule.WINNER_TAKE_ALL);
     }
 
     public LrpConfig withEpsilon(double e) {
-        return new LrpConfig(e, stabiliser, firstConv, hiddenConv, maxPool);
+        return new LrpConfig(e, stabiliser, firstConv, hiddenConv, upperConv, maxPool);
     }
 
     public LrpConfig withFirstConv(ConvRule r) {
-        return new LrpConfig(epsilon, stabiliser, r, hiddenConv, maxPool);
+        return new LrpConfig(epsilon, stabiliser, r, hiddenConv, upperConv, maxPool);
     }
 
+    /** The rule of every conv that does not read the input (lower and upper half alike). */
     public LrpConfig withHiddenConv(ConvRule r) {
-        return new LrpConfig(epsilon, stabiliser, firstConv, r, maxPool);
+        return new LrpConfig(epsilon, stabiliser, firstConv, r, r, maxPool);
+    }
+
+    /**
+     * A composite (Kohlbrenner et al. 2020, "Towards best practice in explaining neural network decisions
+     * with LRP"): {@code r} for the convs of the upper half, {@link #hiddenConv} for the lower ones. Call
+     * after {@link #withHiddenConv}, which sets both.
+     */
+    public LrpConfig withUpperConv(ConvRule r) {
+        return new LrpConfig(epsilon, stabiliser, firstConv, hiddenConv, r, maxPool);
     }
 
     public LrpConfig withMaxPool(MaxPoolRule r) {
-        return new LrpConfig(epsilon, stabiliser, firstConv, hiddenConv, r);
+        return new LrpConfig(epsilon, stabiliser, firstConv, hiddenConv, upperConv, r);
+    }
+
+    /** The rule of conv number {@code index} (model order, from 0) of {@code count} that does not read the input. */
+    ConvRule hiddenRule(int index, int count) {
+        return 2 * index >= count ? upperConv : hiddenConv;
     }
 }

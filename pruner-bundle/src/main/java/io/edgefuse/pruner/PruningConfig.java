@@ -25,16 +25,19 @@ import java.util.List;
  * @param ranking normalisation, cost weighting and layer floor of the global ranking (all criteria alike)
  * @param meanCompensation fold each removed channel's mean (over the reference samples) into the biases of
  *     the layers that read it ({@link MeanCompensation}); no training
+ * @param bnReestimate after every removal, set each batch norm's mean and variance to the statistics of
+ *     its input over the reference samples ({@link BatchNormReestimation}); the loop then keeps the batch
+ *     norms unfolded and folds them only to score, count FLOPs, evaluate and return the model
  */
 public record PruningConfig(boolean adaptive, double initialRate, double growth, double shrink, double maxRate,
         double tolerance, double targetFlopsRemoved, double maxAccuracyDrop, List<Double> checkpoints, int maxIterations, int channelMultiple,
-        RankingConfig ranking, boolean meanCompensation) {
+        RankingConfig ranking, boolean meanCompensation, boolean bnReestimate) {
 
     /** The default ranking ({@link RankingConfig#defaults()}), no mean compensation. */
     public PruningConfig(boolean adaptive, double initialRate, double growth, double shrink, double maxRate,
             double tolerance, double targetFlopsRemoved, double maxAccuracyDrop, List<Double> checkpoints, int maxIterations, int channelMultiple) {
         this(adaptive, initialRate, growth, shrink, maxRate, tolerance, targetFlopsRemoved, maxAccuracyDrop, checkpoints, maxIterations, channelMultiple,
-                RankingConfig.defaults(), false);
+                RankingConfig.defaults(), false, false);
     }
 
     /** Any channel count. */
@@ -72,13 +75,19 @@ public record PruningConfig(boolean adaptive, double initialRate, double growth,
     /** This configuration with another ranking. */
     public PruningConfig withRanking(RankingConfig r) {
         return new PruningConfig(adaptive, initialRate, growth, shrink, maxRate, tolerance, targetFlopsRemoved, maxAccuracyDrop, checkpoints, maxIterations,
-                channelMultiple, r, meanCompensation);
+                channelMultiple, r, meanCompensation, bnReestimate);
     }
 
     /** This configuration with mean compensation on or off. */
     public PruningConfig withMeanCompensation(boolean on) {
         return new PruningConfig(adaptive, initialRate, growth, shrink, maxRate, tolerance, targetFlopsRemoved, maxAccuracyDrop, checkpoints, maxIterations,
-                channelMultiple, ranking, on);
+                channelMultiple, ranking, on, bnReestimate);
+    }
+
+    /** This configuration with batch-norm re-estimation after every removal on or off. */
+    public PruningConfig withBnReestimate(boolean on) {
+        return new PruningConfig(adaptive, initialRate, growth, shrink, maxRate, tolerance, targetFlopsRemoved, maxAccuracyDrop, checkpoints, maxIterations,
+                channelMultiple, ranking, meanCompensation, on);
     }
 
     /** Adaptive: r_0 = 5% (Yeom et al.'s fixed step), x1.5 after a good step, x0.5 and undo after a bad one, tolerance 1 point. */

@@ -19,8 +19,14 @@ import java.util.Set;
  * The loop ends at the FLOPs target or at the accuracy budget.
  */
 public final class PruningLoop {
-    /** The final model, its history and why the loop stopped. */
-    public record Result(Model model, Evaluation original, Evaluation last, long originalFlops, List<PruningStep> steps, String stopReason) {
+    /**
+     * The final model (batch norms folded), its history and why the loop stopped.
+     *
+     * @param withBatchNorms the same network before folding: with batch-norm re-estimation the loop keeps the
+     *     batch norms (with their re-measured statistics), so that fine-tuning can train them as the original
+     *     was trained; otherwise equal to {@code model}
+     */
+    public record Result(Model model, Model withBatchNorms, Evaluation original, Evaluation last, long originalFlops, List<PruningStep> steps, String stopReason) {
         public double flopsRemoved() {
             return 1 - (double) model.totalCost().flops() / originalFlops;
         }
@@ -43,18 +49,23 @@ public final class PruningLoop {
         this.listener = listener == null ? PruningListener.NONE : listener;
     }
 
-    /** Prunes {@code model} (batch norms are folded first; the result has none after a conv). */
+    /**
+     * Prunes {@code model}. The result has its batch norms folded (none left after a conv); without
+     * batch-norm re-estimation they are folded before the first step, with it only where a folded view
+     * is needed (scoring, FLOPs, evaluation, checkpoints), so that their statistics can be re-measured.
+     */
     public Result run(Model model) {
         long t0 = System.nanoTime();
-        Model current = BatchNormFolding.fold(model);
-        long flops0 = current.totalCost().flops();
+        Model current = cfg.bnReestimate() ? model : BatchNormFolding.fold(model);
+        Model view = BatchNormFolding.fold(current);
+        long flops0 = view.totalCost().flops();
         listener.phase("evaluating the original model");
-        Evaluation base = validation.evaluate(current), cur = base;
+        Evaluation base = validation.evaluate(view), cur = base;
         List<PruningStep> steps = new ArrayList<>();
-        int removable = GlobalRanking.removable(current);
+        int removable = GlobalRanking.removable(view);
         Map<String, Integer> widths = new HashMap<>();
-        for (Node n : current.nodes()) if (n.op() instanceof Op.Conv2D c) widths.put(n.name(), c.filters());
-        PruningStep s0 = new PruningStep(0, 0, 0, true, removable, flops0, 0, current.parameterCount(), base.accuracy(), base.loss(), secondsSince(t0));
+        for (Node n : view.nodes()) if (n.op() instanceof Op.Conv2D c) widths.put(n.name(), c.filters());
+        PruningStep s0 = new PruningStep(0, 0, 0, true, removable, flops0, 0, view.parameterCount(), base.accuracy(), base.loss(), secondsSince(t0));
         steps.add(s0);
         listener.step(s0);
         double rate = cfg.initialRate(), target = cfg.finalFlopsTarget();
@@ -70,7 +81,8 @@ public final class PruningLoop {
             long ts = System.nanoTime();
             if (ranking == null) {
                 listener.phase("scoring filters (" + criterion.name() + ", " + samples.size() + " samples)");
-                ranking = GlobalRanking.of(current, criterion.score(current, samples, accepted), cfg.ranking(), widths);
+                Model folded = BatchNormFolding.fold(current);
+                ranking = GlobalRanking.of(folded, criterion.score(folded, samples, accepted), cfg.ranking(), widths);
                 if (cfg.meanCompensation()) means = MeanCompensation.means(current, samples);
             }
             int left = ranking.removable();
@@ -87,12 +99,17 @@ public final class PruningLoop {
                 stop = "no removable filters left (channel multiple " + cfg.channelMultiple() + ")";
                 break;
             }
+            if (cfg.bnReestimate()) {
+                listener.phase("re-estimating batch-norm statistics");
+                candidate = BatchNormReestimation.reestimate(candidate, samples);
+            }
             if (betweenSteps != null) {
                 listener.phase("fine-tuning between steps");
                 candidate = betweenSteps.fineTune(candidate);
             }
-            Evaluation e = validation.evaluate(candidate);
-            long flops = candidate.totalCost().flops();
+            Model candidateView = BatchNormFolding.fold(candidate);
+            Evaluation e = validation.evaluate(candidateView);
+            long flops = candidateView.totalCost().flops();
             double drop = cur.accuracy() - e.accuracy();
             boolean overBudget = !Double.isNaN(cfg.maxAccuracyDrop()) && base.accuracy() - e.accuracy() > cfg.maxAccuracyDrop() + 1e-12;
             boolean keep;
@@ -103,7 +120,7 @@ public final class PruningLoop {
             }
             double fr = 1 - (double) flops / flops0;
             PruningStep st = new PruningStep(steps.size(), rate, removed, keep, keep ? left - removed : left, flops, fr,
-                    candidate.parameterCount(), e.accuracy(), e.loss(), secondsSince(ts));
+                    candidateView.parameterCount(), e.accuracy(), e.loss(), secondsSince(ts));
             steps.add(st);
             listener.step(st);
             if (keep) {
@@ -113,7 +130,7 @@ public final class PruningLoop {
                 ranking = null;
                 if (cfg.adaptive() && drop <= cfg.tolerance() + 1e-12) rate = Math.min(cfg.maxRate(), rate * cfg.growth());
                 while (nextCheckpoint < cfg.checkpoints().size() && fr >= cfg.checkpoints().get(nextCheckpoint) - 1e-9) {
-                    listener.checkpoint(cfg.checkpoints().get(nextCheckpoint), current, st);
+                    listener.checkpoint(cfg.checkpoints().get(nextCheckpoint), candidateView, current, st);
                     nextCheckpoint++;
                 }
                 if (!Double.isNaN(target) && fr >= target - 1e-9) stop = String.format("FLOPs target reached (%.1f%% removed)", 100 * fr);
@@ -124,7 +141,7 @@ public final class PruningLoop {
                 rate = Math.max(rate * cfg.shrink(), 1.0 / left);
             }
         }
-        return new Result(current, base, cur, flops0, List.copyOf(steps), stop);
+        return new Result(BatchNormFolding.fold(current), current, base, cur, flops0, List.copyOf(steps), stop);
     }
 
     private record Removal(Model model, int count) {}
@@ -161,7 +178,7 @@ public final class PruningLoop {
     }
 
     private static double removedFraction(Model m, long flops0) {
-        return 1 - (double) m.totalCost().flops() / flops0;
+        return 1 - (double) BatchNormFolding.fold(m).totalCost().flops() / flops0;
     }
 
     private static double secondsSince(long t0) {

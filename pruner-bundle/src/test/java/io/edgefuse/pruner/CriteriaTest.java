@@ -80,11 +80,25 @@ class CriteriaTest {
     @Test
     void deadFiltersRankFirstForEveryDataOrWeightCriterion() {
         Model m = net();
-        for (Criterion c : List.of(Criterion.named("lrp", 0), Criterion.named("l1", 0), Criterion.named("taylor", 0))) {
+        for (Criterion c : List.of(new LrpCriterion(LrpConfig.defaults()), Criterion.named("l1", 0), Criterion.named("taylor", 0))) {
             List<FilterScore> ranked = c.score(m, samples(m, 6), 0).normalised().ranked();
             assertEquals(Set.of("conv0:2", "conv2:1"), Set.of(key(ranked.get(0)), key(ranked.get(1))), c.name() + " " + ranked);
             assertTrue(ranked.get(2).score() > 0, c.name() + ": only the dead filters score 0: " + ranked);
         }
+        // alpha2-beta1 (the pruning default) gives a filter whose output mostly inhibits the true class a
+        // negative score: those rank before the dead filters, which score exactly 0, and everything else after.
+        List<FilterScore> ranked = Criterion.named("lrp", 0).score(m, samples(m, 6), 0).normalised().ranked();
+        int firstDead = -1;
+        for (int i = 0; i < ranked.size(); i++) {
+            FilterScore f = ranked.get(i);
+            if (Set.of("conv0:2", "conv2:1").contains(key(f))) {
+                assertEquals(0, f.score(), 1e-15, key(f));
+                if (firstDead < 0) firstDead = i;
+            } else {
+                assertTrue(f.score() != 0, "only the dead filters score 0: " + ranked);
+            }
+        }
+        for (int i = 0; i < ranked.size(); i++) assertEquals(i < firstDead, ranked.get(i).score() < 0, "negative scores rank first: " + ranked);
     }
 
     @Test

@@ -128,6 +128,15 @@ class LrpHandTest {
         // Epsilon rule on conv b: a w / 1.5 = (2/3, -2/3, 1/3, 2/3).
         Relevance e = Lrp.relevance(m, x, 0, EXACT.withHiddenConv(LrpConfig.ConvRule.EPSILON));
         assertValues(new double[] {2.0 / 3, -2.0 / 3, 1.0 / 3, 2.0 / 3}, e.of(a));
+        // alpha2-beta1 on conv b: contributions (1, -1, 0.5, 1), z+ = 2.5, z- = -1:
+        // R_a = 2 (1, 0, 0.5, 1) / 2.5 - (0, -1, 0, 0) / -1 = (0.8, -1, 0.4, 0.8), which sums to 2 - 1 = 1.
+        // conv a (zB, one positive weight per output): R_x = (0.8 - 1, 0.4 + 0.8) = (-0.2, 1.2).
+        Relevance ab = Lrp.relevance(m, x, 0, EXACT.withHiddenConv(LrpConfig.ConvRule.ALPHA2_BETA1));
+        assertValues(new double[] {0.8, -1, 0.4, 0.8}, ab.of(a));
+        assertValues(new double[] {-0.2, 1.2}, ab.input());
+        // The filter of conv a that feeds b only through the negative weight -2 is now scored below zero;
+        // z+ gave it 0, the same as a filter that does nothing.
+        assertEquals(-1 + 0.8, ab.of(a).data()[1] + ab.of(a).data()[3], TOL);
     }
 
     /**

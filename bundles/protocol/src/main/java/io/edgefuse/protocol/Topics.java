@@ -51,6 +51,11 @@ public record Topics(String root) {
         return root + "/results/" + id(model) + "/" + id(requestId);
     }
 
+    /** An MQTT 5 client's Response Topic for its answers (the broker ACL lets clients read it). */
+    public String replies(String clientId) {
+        return root + "/replies/" + id(clientId);
+    }
+
     public String allStatus() {
         return root + "/nodes/+/status";
     }

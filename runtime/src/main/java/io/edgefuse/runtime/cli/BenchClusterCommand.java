@@ -329,7 +329,7 @@ final class BenchClusterCommand implements Callable<Integer> {
             try {
                 b[i] = Long.parseLong(Files.readString(dir.resolve("rx_bytes")).trim()) + Long.parseLong(Files.readString(dir.resolve("tx_bytes")).trim());
             } catch (IOException | NumberFormatException e) {
-                throw new IllegalStateException("cannot read the byte counters of " + dir + ": " + e.getMessage(), e);
+                throw new CommandFailedException("cannot read the byte counters of " + dir + ": " + e.getMessage());
             }
         }
         return b;
@@ -337,7 +337,7 @@ final class BenchClusterCommand implements Callable<Integer> {
 
     private static Cluster awaitNodes(MqttCoordinator c, Model m, int count, LinkProfile link) throws InterruptedException {
         if (ClientRequests.awaitOnline(c, m, count, 300_000)) return c.membership().cluster(m.name(), m.version(), link);
-        throw new IllegalStateException("the nodes did not all come online with " + m.name() + " within 300 s (edgefuse cluster status shows them)");
+        throw new CommandFailedException("the nodes did not all come online with " + m.name() + " within 300 s (edgefuse cluster status shows them)");
     }
 
     private static double pct(double[] sorted, double p) {

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -21,8 +22,8 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--broker", defaultValue = "127.0.0.1:1883", description = "MQTT broker host:port. Default: ${DEFAULT-VALUE}.")
-    String broker;
+    @Mixin
+    BrokerOptions mqtt;
 
     @Option(names = "--model", required = true, split = ",", description = "Models to serve: zoo names or model folders (nodes must hold the same versions).")
     List<String> models;
@@ -32,9 +33,6 @@ final class CoordinatorCommand implements Callable<Integer> {
 
     @Option(names = "--link", defaultValue = "eth1g", description = "Link profile assumed for nodes: wifi20, wifi50, wifi100, eth100, eth1g. Default: ${DEFAULT-VALUE}.")
     String link;
-
-    @Option(names = "--root", defaultValue = "edgefuse/v1", description = "Topic root. Default: ${DEFAULT-VALUE}.")
-    String root;
 
     @Option(names = "--max-request-bytes", defaultValue = "16777216", description = "Larger requests get a payload_too_large answer. Default: ${DEFAULT-VALUE}.")
     long maxRequestBytes;
@@ -48,13 +46,13 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Planners.get(planner);
-        BrokerAddress b = BrokerAddress.parse(broker);
+        BrokerAddress b = mqtt.address();
         Map<String, Model> served = new LinkedHashMap<>();
         for (String m : models) {
             Model model = ModelArg.load(m, spec.commandLine().getErr());
             served.put(model.name(), model);
         }
-        MqttCoordinator.Settings s = new MqttCoordinator.Settings(b.host(), b.port(), root, served, maxRequestBytes, 256, 5, 3500)
+        MqttCoordinator.Settings s = new MqttCoordinator.Settings(b.host(), b.port(), mqtt.topics().root(), served, maxRequestBytes, 256, 5, 3500)
                 .withOta(io.edgefuse.allocator.coordinator.CoordinatorProperties.ota(trust, otaStaging));
         CoordinatorConfig cfg = CoordinatorConfig.defaults().withPlanner(planner).withLink(Profiles.link(link));
         MqttCoordinator c = new MqttCoordinator(s, cfg).start();

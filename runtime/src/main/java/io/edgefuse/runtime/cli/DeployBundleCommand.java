@@ -44,8 +44,8 @@ final class DeployBundleCommand implements Callable<Integer> {
         if (!Files.isRegularFile(jar)) throw new IllegalArgumentException(jar + " is not a file");
         String[] id = identity(jar);
         KeyFiles.SigningKey k = KeyFiles.readSigningKey(key);
-        BrokerAddress b = BrokerAddress.parse(ota.broker);
-        try (OtaClient c = new OtaClient(b.host(), b.port(), ota.root)) {
+        BrokerAddress b = ota.mqtt.address();
+        try (OtaClient c = new OtaClient(b.host(), b.port(), ota.mqtt.topics().root())) {
             ArtifactPush.Result r = ArtifactPush.push(c, k, Manifest.Kind.BUNDLE, id[0], id[1], Files.readAllBytes(jar), ota.nodes,
                     OtaOptions.chunkSize(chunkKib), Duration.ofSeconds(ota.timeoutSeconds), s -> {
                         out.println(s);

@@ -5,6 +5,7 @@ import io.edgefuse.engine.tf.train.Trainer;
 import io.edgefuse.engine.tf.train.TrainingListener;
 import io.edgefuse.model.Model;
 import io.edgefuse.model.data.ImageSet;
+import io.edgefuse.pruner.BatchNormFolding;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -36,10 +37,19 @@ final class Fine {
         return epochs == 0 ? null : new Fine(epochs, data.fineTuning(), TrainConfig.fineTune(epochs, o.finetuneLr).withSchedule(schedule));
     }
 
+    /**
+     * The model fine-tuned, with its batch norms folded. The prune verbs pass the folded pruned model: training
+     * the unfolded one (batch norms in training mode, {@code PruningLoop.Result.withBatchNorms()}) was no better
+     * on the validation split (docs/pruning.md); a model with batch norms would be trained with them and folded.
+     */
     Model tune(Model m, PrintWriter err) {
         err.printf(Locale.ROOT, "    fine-tuning %d epoch(s) on %d images (Adam, lr %.1e, %s) ...%n", epochs, set.size(), config.learningRate(),
                 config.schedule().name().toLowerCase(Locale.ROOT));
         err.flush();
+        return BatchNormFolding.fold(train(m, err));
+    }
+
+    private Model train(Model m, PrintWriter err) {
         return Trainer.train(m, set, config, new TrainingListener() {
             private long last = System.nanoTime();
 

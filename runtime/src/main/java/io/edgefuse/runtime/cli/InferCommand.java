@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,11 +34,8 @@ final class InferCommand implements Callable<Integer> {
     @Option(names = "--image", required = true, description = "A JPEG or PNG file (or a tensor frame).")
     Path image;
 
-    @Option(names = "--broker", defaultValue = "127.0.0.1:1883", description = "MQTT broker host:port. Default: ${DEFAULT-VALUE}.")
-    String broker;
-
-    @Option(names = "--root", defaultValue = "edgefuse/v1", description = "Topic root. Default: ${DEFAULT-VALUE}.")
-    String root;
+    @Mixin
+    BrokerOptions mqtt;
 
     @Option(names = "--timeout", defaultValue = "60", description = "Seconds to wait for the answer. Default: ${DEFAULT-VALUE}.")
     int timeout;
@@ -54,10 +52,10 @@ final class InferCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + image + ": " + e.getMessage());
         }
-        BrokerAddress b = BrokerAddress.parse(broker);
-        Topics topics = new Topics(root);
+        BrokerAddress b = mqtt.address();
+        Topics topics = mqtt.topics();
         String id = "cli-" + UUID.randomUUID().toString().substring(0, 8);
-        String replyTopic = root + "/replies/" + id;
+        String replyTopic = topics.replies(id);
         Mqtt5AsyncClient c = MqttClient.builder().useMqttVersion5().identifier(id).serverHost(b.host()).serverPort(b.port()).buildAsync();
         try {
             c.connect().get(10, TimeUnit.SECONDS);

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -21,8 +22,8 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--id", required = true, description = "Node id (letters, digits, . _ -).")
     String id;
 
-    @Option(names = "--broker", defaultValue = "127.0.0.1:1883", description = "MQTT broker host:port. Default: ${DEFAULT-VALUE}.")
-    String broker;
+    @Mixin
+    BrokerOptions mqtt;
 
     @Option(names = "--model", required = true, split = ",", description = "Models to hold: zoo names or model folders.")
     List<String> models;
@@ -38,9 +39,6 @@ final class NodeCommand implements Callable<Integer> {
 
     @Option(names = "--queue", defaultValue = "8", description = "Tiles waiting at most; more get a busy answer. Default: ${DEFAULT-VALUE}.")
     int queue;
-
-    @Option(names = "--root", defaultValue = "edgefuse/v1", description = "Topic root. Default: ${DEFAULT-VALUE}.")
-    String root;
 
     @Option(names = "--no-probe", description = "Skip the start-up micro-benchmark (report nominal capacity).")
     boolean noProbe;
@@ -68,8 +66,8 @@ final class NodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        BrokerAddress b = BrokerAddress.parse(broker);
-        NodeConfig cfg = NodeConfig.builder(id).brokerHost(b.host()).brokerPort(b.port()).topicRoot(root).executor(executor)
+        BrokerAddress b = mqtt.address();
+        NodeConfig cfg = NodeConfig.builder(id).brokerHost(b.host()).brokerPort(b.port()).topicRoot(mqtt.topics().root()).executor(executor)
                 .threads(threads).workers(workers).queueCapacity(queue).models(models).probe(!noProbe)
                 .trustedKeys(trust).otaStagingDir(otaStaging).otaStallTimeoutMs(otaStallMs)
                 .graphCache(graphCache).holdUntil(holdUntil).probeReference(probeReference).keepAliveSeconds(keepAlive).build();

@@ -2,15 +2,13 @@ package io.edgefuse.runtime.cli;
 
 import io.edgefuse.protocol.ota.Manifest;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every OTA verb shares. */
 final class OtaOptions {
-    @Option(names = "--broker", defaultValue = "127.0.0.1:1883", description = "MQTT broker host:port. Default: ${DEFAULT-VALUE}.")
-    String broker;
-
-    @Option(names = "--root", defaultValue = "edgefuse/v1", description = "Topic root. Default: ${DEFAULT-VALUE}.")
-    String root;
+    @Mixin
+    BrokerOptions mqtt;
 
     @Option(names = "--nodes", split = ",", defaultValue = "all", description = "Target nodes: all (every node online now, and any that connects later) or ids. Default: ${DEFAULT-VALUE}.")
     List<String> nodes;

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = {"Prunes a Fashion-MNIST model's conv filters by a criterion, globally ranked across layers, with an adaptive"
                 + " (or fixed) rate, until a FLOPs target or an accuracy budget; writes the smaller model and pruning.json to --out.",
-                "Batch norms are folded into the convs first. Decisions use a validation set held out of the training set;"
+                "Batch norms are folded into the convs first (with --bn-reestimate only for scoring and evaluation, so that their"
+                + " statistics can be re-measured after each step; the written model has them folded). Decisions use a validation set held out of the training set;"
                 + " the test set is only reported."})
 final class PruneCommand implements Callable<Integer> {
     @Spec

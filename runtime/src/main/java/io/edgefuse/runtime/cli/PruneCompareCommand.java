@@ -79,8 +79,8 @@ final class PruneCompareCommand implements Callable<Integer> {
             List<Point> pts = new ArrayList<>();
             PruneProgress progress = new PruneProgress(err, "  " + c.name()) {
                 @Override
-                public void checkpoint(double target, Model pruned, PruningStep s) {
-                    super.checkpoint(target, pruned, s);
+                public void checkpoint(double target, Model pruned, Model withBatchNorms, PruningStep s) {
+                    super.checkpoint(target, pruned, withBatchNorms, s);
                     String folder = String.format(Locale.ROOT, "%s-%02.0f", c.name(), 100 * target);
                     ModelFormat.write(pruned, out.resolve(folder));
                     Evaluation t = test.evaluate(pruned);

@@ -39,6 +39,11 @@ final class PruneOptions {
             + " (mean replacement; no training).")
     boolean meanCompensation;
 
+    @Option(names = "--bn-reestimate", description = "After every pruning step, set each batch norm's running mean and variance to the statistics of its"
+            + " input measured on the reference samples (EagleEye). No gradient step; no other weight changes. The batch norms are folded"
+            + " into the convs only for scoring, evaluation and the written model.")
+    boolean bnReestimate;
+
     @Option(names = "--finetune-lr", defaultValue = "1e-3", description = "Adam's (peak) learning rate for --finetune-epochs. Default: ${DEFAULT-VALUE}"
             + " (chosen on the validation split against 1e-4, 3e-4 and 2e-3; see docs/pruning.md).")
     double finetuneLr;
@@ -46,9 +51,14 @@ final class PruneOptions {
     @Option(names = "--finetune-schedule", defaultValue = "cosine", description = "cosine (decay from --finetune-lr to 0 over the fine-tuning) or constant. Default: ${DEFAULT-VALUE}.")
     String finetuneSchedule;
 
-    @Option(names = "--lrp-hidden-rule", defaultValue = "z+", description = "LRP rule of the convs that do not read the input: z+ (alpha1-beta0) or epsilon"
-            + " (signed contributions; gradient x input in the limit). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lrp-hidden-rule", defaultValue = "alpha2beta1", description = "LRP rule of the convs that do not read the input: alpha2beta1"
+            + " (inhibiting inputs get negative relevance), z+ (alpha1-beta0; ARCHITECTURE.md's rule, the default before session 5) or epsilon"
+            + " (signed contributions; gradient x input in the limit). Default: ${DEFAULT-VALUE} (chosen on the validation split, docs/pruning.md).")
     String lrpHiddenRule;
+
+    @Option(names = "--lrp-upper-rule", description = "A composite: this rule (z+, alpha2beta1 or epsilon) for the convs in the upper half of the"
+            + " model's convs, --lrp-hidden-rule for the lower ones. Default: the same as --lrp-hidden-rule.")
+    String lrpUpperRule;
 
     @Option(names = "--test-images", description = "Report test accuracy on the first N test images only (quick looks). Default: all 10000.")
     Integer testImages;
@@ -90,19 +100,24 @@ final class PruneOptions {
         if (fixed()) {
             double r = mode.fixedRate;
             if (!(r > 0 && r <= 1)) throw new IllegalArgumentException("--fixed-rate must be in (0, 1], got " + r);
-            return new PruningConfig(false, r, 1, 1, r, 0, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple, ranking, meanCompensation);
+            return new PruningConfig(false, r, 1, 1, r, 0, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple, ranking, meanCompensation, bnReestimate);
         }
         if (!(rate > 0 && rate <= MAX_RATE)) throw new IllegalArgumentException("--rate must be in (0, " + MAX_RATE + "], got " + rate);
         return new PruningConfig(true, rate, GROWTH, SHRINK, MAX_RATE, tolerancePoints / 100, targetFlops, budget, checkpoints, MAX_STEPS, channelMultiple,
-                ranking, meanCompensation);
+                ranking, meanCompensation, bnReestimate);
     }
 
     LrpConfig lrp() {
-        LrpConfig d = LrpConfig.defaults();
-        return switch (lrpHiddenRule) {
-            case "z+" -> d.withHiddenConv(LrpConfig.ConvRule.Z_PLUS);
-            case "epsilon" -> d.withHiddenConv(LrpConfig.ConvRule.EPSILON);
-            default -> throw new IllegalArgumentException("--lrp-hidden-rule is z+ or epsilon, got '" + lrpHiddenRule + "'");
+        LrpConfig c = LrpConfig.defaults().withHiddenConv(hiddenRule("--lrp-hidden-rule", lrpHiddenRule));
+        return lrpUpperRule == null ? c : c.withUpperConv(hiddenRule("--lrp-upper-rule", lrpUpperRule));
+    }
+
+    private static LrpConfig.ConvRule hiddenRule(String option, String name) {
+        return switch (name) {
+            case "z+" -> LrpConfig.ConvRule.Z_PLUS;
+            case "alpha2beta1" -> LrpConfig.ConvRule.ALPHA2_BETA1;
+            case "epsilon" -> LrpConfig.ConvRule.EPSILON;
+            default -> throw new IllegalArgumentException(option + " is z+, alpha2beta1 or epsilon, got '" + name + "'");
         };
     }
 
@@ -115,7 +130,7 @@ final class PruneOptions {
     String modeText() {
         String mode = fixed() ? "fixed rate " + this.mode.fixedRate
                 : String.format(java.util.Locale.ROOT, "adaptive (r0 %.3f, x1.5 / x0.5, tolerance %.2f points)", rate, tolerancePoints);
-        return mode + ", " + ranking().describe() + (meanCompensation ? ", mean compensation" : "")
-                + (lrp().hiddenConv() == LrpConfig.defaults().hiddenConv() ? "" : ", LRP hidden convs " + lrpHiddenRule);
+        return mode + ", " + ranking().describe() + (meanCompensation ? ", mean compensation" : "") + (bnReestimate ? ", batch-norm re-estimation" : "")
+                + (lrp().equals(LrpConfig.forPruning()) ? "" : ", LRP hidden convs " + lrpHiddenRule + (lrpUpperRule == null ? "" : ", upper half " + lrpUpperRule));
     }
 }

@@ -37,7 +37,7 @@ class PruneProgress implements PruningListener {
     }
 
     @Override
-    public void checkpoint(double flopsRemoved, Model m, PruningStep s) {
+    public void checkpoint(double flopsRemoved, Model m, Model withBatchNorms, PruningStep s) {
         err.printf(Locale.ROOT, "%s  reached %.0f%% FLOPs removed%n", prefix, 100 * flopsRemoved);
         err.flush();
     }

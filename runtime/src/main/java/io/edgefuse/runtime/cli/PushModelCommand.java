@@ -46,8 +46,8 @@ final class PushModelCommand implements Callable<Integer> {
         KeyFiles.SigningKey k = KeyFiles.readSigningKey(key);
         String name = ModelArchive.name(model), version = ModelArchive.version(model);
         byte[] artifact = ModelArchive.pack(model);
-        BrokerAddress b = BrokerAddress.parse(ota.broker);
-        try (OtaClient c = new OtaClient(b.host(), b.port(), ota.root)) {
+        BrokerAddress b = ota.mqtt.address();
+        try (OtaClient c = new OtaClient(b.host(), b.port(), ota.mqtt.topics().root())) {
             ArtifactPush.Result r = ArtifactPush.push(c, k, Manifest.Kind.MODEL, name, version, artifact, ota.nodes, OtaOptions.chunkSize(chunkKib),
                     Duration.ofSeconds(ota.timeoutSeconds), s -> {
                         out.println(s);

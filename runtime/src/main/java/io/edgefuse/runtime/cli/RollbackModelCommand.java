@@ -38,8 +38,8 @@ final class RollbackModelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        BrokerAddress b = BrokerAddress.parse(ota.broker);
-        try (OtaClient c = new OtaClient(b.host(), b.port(), ota.root)) {
+        BrokerAddress b = ota.mqtt.address();
+        try (OtaClient c = new OtaClient(b.host(), b.port(), ota.mqtt.topics().root())) {
             c.settle(Duration.ofMillis(300));
             List<String> targets = c.targets(ota.nodes);
             if (targets.isEmpty()) throw new IllegalArgumentException("no target node is online");

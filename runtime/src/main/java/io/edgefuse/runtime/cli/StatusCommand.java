@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -21,11 +22,8 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--broker", defaultValue = "127.0.0.1:1883", description = "MQTT broker host:port. Default: ${DEFAULT-VALUE}.")
-    String broker;
-
-    @Option(names = "--root", defaultValue = "edgefuse/v1", description = "Topic root. Default: ${DEFAULT-VALUE}.")
-    String root;
+    @Mixin
+    BrokerOptions mqtt;
 
     @Option(names = "--wait", defaultValue = "1500", description = "Milliseconds to listen for statuses and heartbeats. Default: ${DEFAULT-VALUE}.")
     long waitMs;
@@ -36,8 +34,8 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        BrokerAddress b = BrokerAddress.parse(broker);
-        try (OtaClient c = new OtaClient(b.host(), b.port(), root)) {
+        BrokerAddress b = mqtt.address();
+        try (OtaClient c = new OtaClient(b.host(), b.port(), mqtt.topics().root())) {
             c.settle(Duration.ofMillis(waitMs));
             Map<String, JsonNode> st = c.statuses(), hb = c.heartbeats();
             if (json) {
@@ -52,7 +50,7 @@ final class StatusCommand implements Callable<Integer> {
                 return 0;
             }
             if (st.isEmpty()) {
-                out.println("no node has published a status on " + root + " at " + b);
+                out.println("no node has published a status on " + mqtt.root + " at " + b);
                 return 0;
             }
             Table t = new Table("node", "online", "engine", "conv GFLOP/s", "load", "queue", "models (* active)", "bundles");

@@ -42,7 +42,10 @@ class PruneCliTest {
         assertTrue(badFloor.err().contains("--layer-floor"), badFloor.err());
         CliRun badRule = run("prune", "--model", "fmnist-vgg", "--lrp-hidden-rule", "w2", "--target-flops", "0.5", "--out", out);
         assertEquals(3, badRule.code());
-        assertTrue(badRule.err().contains("z+ or epsilon"), badRule.err());
+        assertTrue(badRule.err().contains("--lrp-hidden-rule is z+, alpha2beta1 or epsilon"), badRule.err());
+        CliRun badUpper = run("prune", "--model", "fmnist-vgg", "--lrp-upper-rule", "flat", "--target-flops", "0.5", "--out", out);
+        assertEquals(3, badUpper.code());
+        assertTrue(badUpper.err().contains("--lrp-upper-rule is z+, alpha2beta1 or epsilon"), badUpper.err());
         CliRun badSchedule = run("prune", "--model", "fmnist-vgg", "--finetune-epochs", "1", "--finetune-schedule", "step", "--target-flops", "0.5", "--out", out);
         assertEquals(3, badSchedule.code());
         assertTrue(badSchedule.err().contains("constant or cosine"), badSchedule.err());
@@ -68,13 +71,15 @@ class PruneCliTest {
     void pruneWritesASmallerModelAndItsReportThenCompareAndBenchRunOnIt(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("pruned");
         CliRun r = run("prune", "--model", "fmnist-vgg", "--criterion", "l1", "--samples-per-class", "1", "--validation", "200", "--test-images", "300",
-                "--target-flops", "0.2", "--fixed-rate", "0.1", "--normalisation", "mean", "--layer-floor", "0.25", "--out", out.toString(), "--json");
+                "--target-flops", "0.2", "--fixed-rate", "0.1", "--normalisation", "mean", "--layer-floor", "0.25", "--bn-reestimate", "--out", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode rep = JSON.readTree(r.out());
-        assertTrue(rep.path("mode").asText().contains("mean normalisation, layer floor 0.25"), r.out());
+        assertTrue(rep.path("mode").asText().contains("mean normalisation, layer floor 0.25, batch-norm re-estimation"), r.out());
+        assertTrue(r.err().contains("re-estimating batch-norm statistics"), r.err());
         assertTrue(rep.path("flopsRemoved").asDouble() >= 0.2, r.out());
         assertTrue(r.err().contains("step 1: rate 0.100"), "progress per step: " + r.err());
         Model p = ModelFormat.read(out);
+        assertTrue(p.nodes().stream().noneMatch(n -> n.op() instanceof io.edgefuse.model.Op.BatchNorm), "written with its batch norms folded");
         assertEquals(rep.path("prunedFlops").asLong(), p.totalCost().flops());
         assertTrue(p.totalCost().flops() <= 0.8 * Zoo.graph("fmnist-vgg").totalCost().flops());
         assertTrue(Files.exists(out.resolve("pruning.json")));

@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgefuse.model.tensor.Tensor;
 import io.edgefuse.protocol.DType;
 import io.edgefuse.protocol.Frames;
+import io.edgefuse.runtime.cli.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static ClusterFixture f;
     private static MqttAnswers client;
 
@@ -55,6 +60,27 @@ class ClusterEndToEndTest {
 
     @Test
     @Order(2)
+    void theInferAndStatusVerbsTalkToTheRunningCluster() throws Exception {
+        String broker = f.cluster.brokerHost() + ":" + f.cluster.brokerPort();
+        byte[] img = E2eModel.png(2);
+        Path file = f.dir.resolve("cli-request.png");
+        Files.write(file, img);
+        CliRun answer = CliRun.run("infer", "--broker", broker, "--model", f.model.name(), "--image", file.toString(), "--json");
+        assertEquals(0, answer.code(), answer.err());
+        f.assertMatchesLocal(img, JSON.readTree(answer.out()));
+
+        CliRun status = CliRun.run("status", "--broker", broker, "--json");
+        assertEquals(0, status.code(), status.err());
+        JsonNode nodes = JSON.readTree(status.out());
+        for (String id : f.cluster.nodeIds()) assertTrue(nodes.has(id), () -> id + " missing from " + status.out());
+
+        CliRun badRoot = CliRun.run("infer", "--broker", broker, "--root", "edgefuse/#", "--model", f.model.name(), "--image", file.toString());
+        assertEquals(3, badRoot.code(), badRoot.err());
+        assertTrue(badRoot.err().contains("--root"), badRoot.err());
+    }
+
+    @Test
+    @Order(3)
     void everyBadInputGetsAnErrorAnswerAndTheNextRequestIsServed() throws Exception {
         byte[] jpeg = E2eModel.png(1);
         byte[] random = new byte[5000];
@@ -77,7 +103,7 @@ class ClusterEndToEndTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void fiftyRequestsInFlightSurviveANodeKilledWithSigkill() throws Exception {
         List<byte[]> imgs = new ArrayList<>();
         List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
@@ -92,7 +118,7 @@ class ClusterEndToEndTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aNodeThatJoinsMidStreamGetsTilesAfterwards() throws Exception {
         f.cluster.startNode("n9");
         Set<String> used = new HashSet<>();

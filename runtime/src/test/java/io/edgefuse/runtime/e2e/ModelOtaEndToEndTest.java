@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgefuse.allocator.coordinator.CoordinatorConfig;
 import io.edgefuse.allocator.coordinator.MqttCoordinator;
 import io.edgefuse.allocator.coordinator.TopK;
@@ -20,6 +21,7 @@ import io.edgefuse.protocol.ota.KeyFiles;
 import io.edgefuse.protocol.ota.Manifest;
 import io.edgefuse.protocol.ota.ModelArchive;
 import io.edgefuse.protocol.ota.OtaReport;
+import io.edgefuse.runtime.cli.CliRun;
 import io.edgefuse.runtime.cluster.LocalCluster;
 import io.edgefuse.runtime.ota.ArtifactPush;
 import io.edgefuse.runtime.ota.OtaClient;
@@ -180,6 +182,54 @@ class ModelOtaEndToEndTest {
             assertEquals(v2Read.version(), c.coordinator.versions().current(v2.name()).orElseThrow().version());
             System.out.printf("stream: %d answers before the switch, %d after, push %.2f s to all-active%n", before, after, r.totalSeconds());
         }
+    }
+
+    @Test
+    void theOperatorVerbsPushShowAndRollBackAModel() throws Exception {
+        try (OtaCluster c = new OtaCluster(1)) {
+            String broker = c.cluster.brokerHost() + ":" + c.cluster.brokerPort();
+            String node = c.cluster.nodeIds().get(0);
+            Path rogueKeys = dir.resolve("cli-rogue");
+            assertEquals(0, CliRun.run("keys", "generate", "--out", rogueKeys.toString()).code());
+
+            Path v3 = c.write(E2eModel.build(8), "cli-v3");
+            CliRun rejected = CliRun.run("push-model", "--broker", broker, "--key", rogueKeys.resolve(KeyFiles.PRIVATE_FILE).toString(),
+                    "--model", v3.toString(), "--timeout", "60");
+            assertEquals(1, rejected.code(), rejected.out() + rejected.err());
+            assertTrue(rejected.out().contains("unknown key"), rejected.out());
+            assertEquals(c.v1.version(), activeVersion(broker, node, c.v1.version()));
+
+            Model v2 = E2eModel.build(7);
+            Path v2Folder = c.write(v2, "cli-v2");
+            CliRun push = CliRun.run("push-model", "--broker", broker, "--key", c.keys.resolve(KeyFiles.PRIVATE_FILE).toString(),
+                    "--model", v2Folder.toString(), "--timeout", "120");
+            assertEquals(0, push.code(), push.out() + push.err());
+            String v2Version = ModelArchive.version(v2Folder);
+            assertEquals(v2Version, activeVersion(broker, node, v2Version));
+
+            CliRun back = CliRun.run("rollback-model", "--broker", broker, "--name", v2.name(), "--timeout", "120");
+            assertEquals(0, back.code(), back.out() + back.err());
+            assertEquals(c.v1.version(), activeVersion(broker, node, c.v1.version()));
+        }
+    }
+
+    /** The node's active version of the test model as `status --json` shows it, once it is {@code expected} (or after 20 s). */
+    private static String activeVersion(String broker, String node, String expected) throws InterruptedException {
+        String active = null;
+        for (long deadline = System.currentTimeMillis() + 20_000; System.currentTimeMillis() < deadline; Thread.sleep(300)) {
+            CliRun status = CliRun.run("status", "--broker", broker, "--json", "--wait", "500");
+            assertEquals(0, status.code(), status.err());
+            JsonNode n;
+            try {
+                n = new ObjectMapper().readTree(status.out()).path(node);
+            } catch (java.io.IOException e) {
+                throw new AssertionError("status --json printed no JSON: " + status.out(), e);
+            }
+            JsonNode models = n.path("heartbeat").has("models") ? n.path("heartbeat").path("models") : n.path("status").path("models");
+            for (JsonNode m : models) if (m.path("active").asBoolean(false)) active = m.path("version").asText();
+            if (expected.equals(active)) return active;
+        }
+        return active;
     }
 
     @Test
