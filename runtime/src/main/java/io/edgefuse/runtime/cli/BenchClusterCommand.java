@@ -187,23 +187,7 @@ final class BenchClusterCommand implements Callable<Integer> {
         double ideal = sum / best;
         if (json) {
             List<Map<String, Object>> l = new ArrayList<>();
-            for (Row r : rows) {
-                Map<String, Object> j = new LinkedHashMap<>();
-                j.put("planner", r.planner());
-                j.put("p50Ms", r.p50());
-                j.put("p95Ms", r.p95());
-                j.put("throughputPerS", r.throughput());
-                j.put("speedupOverSingle", single / r.p50());
-                j.put("simulatorP50Ms", r.simP50());
-                j.put("simulatorErrorPct", (r.simP50() - r.p50()) / r.p50() * 100);
-                j.put("wireBytesPerRequest", r.bytesPerRequest());
-                j.put("simulatorBytesPerRequest", r.simBytesPerRequest());
-                j.put("stages", r.stages());
-                j.put("tiles", r.tiles());
-                j.put("latenciesMs", r.latencies());
-                j.put("errors", r.errors());
-                l.add(j);
-            }
+            for (Row r : rows) l.add(rowJson(r, single));
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", m.name());
             doc.put("link", st.link);
@@ -234,20 +218,14 @@ final class BenchClusterCommand implements Callable<Integer> {
                 out.printf("  %-8s compute %s, target %.2f GFLOP/s conv; io %s%n", n.id(), NodeQuotas.describe(n.coreFraction()), n.targetConvGflops(),
                         st.cgroups != null && st.cgroups.startsWith("v1") ? NodeQuotas.describe(n.ioFraction()) : "in the same group (cgroup v2)");
             }
-            Table t = new Table("planner", "p50 ms", "sim p50 ms", "sim err", "p95 ms", "req/s", "speedup vs single", "wire MB/req", "sim MB/req", "stages", "tiles", "errors");
-            for (Row r : rows) {
-                t.row(r.planner(), f1(r.p50()), f1(r.simP50()), String.format("%+.0f%%", (r.simP50() - r.p50()) / r.p50() * 100), f1(r.p95()),
-                        String.format("%.3f", r.throughput()), String.format("%.2fx", single / r.p50()), String.format("%.2f", r.bytesPerRequest() / 1e6),
-                        String.format("%.2f", r.simBytesPerRequest() / 1e6), r.stages(), r.tiles(), r.errors());
-            }
-            t.print(out);
+            printTable(out, rows, single);
             out.printf("ideal speedup (free communication) = total / fastest measured capacity = %.2fx; single = the fastest node alone%n", ideal);
             out.println("wire bytes: counted on the hub ends of the nodes' veths (both directions, MQTT and TCP overhead included)");
             out.flush();
         }
         if (chart != null) {
             List<SvgChart.Bar> bars = new ArrayList<>();
-            for (Row r : rows) bars.add(new SvgChart.Bar(r.planner(), r.p50(), r.p95(), String.format("%.0f ms (sim %.0f), %.2fx", r.p50(), r.simP50(), single / r.p50())));
+            for (Row r : rows) if (!Double.isNaN(r.p50())) bars.add(new SvgChart.Bar(r.planner(), r.p50(), r.p95(), String.format("%.0f ms (sim %.0f), %s", r.p50(), r.simP50(), orDash("%.2fx", single / r.p50()))));
             SvgChart.write(chart, SvgChart.bars(m.name() + " on the emulated " + st.nodes.size() + "-node cluster over " + st.link + ": measured p50, whisker to p95",
                     "latency (ms)", bars, single / ideal, "ideal"));
             err.println("chart written to " + chart);
@@ -345,7 +323,50 @@ final class BenchClusterCommand implements Callable<Integer> {
         return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
     }
 
+    /** One planner's figures for --json; figures that do not exist (nothing answered) are null. */
+    static Map<String, Object> rowJson(Row r, double single) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("planner", r.planner());
+        j.put("p50Ms", finite(r.p50()));
+        j.put("p95Ms", finite(r.p95()));
+        j.put("throughputPerS", r.throughput());
+        j.put("speedupOverSingle", finite(single / r.p50()));
+        j.put("simulatorP50Ms", r.simP50());
+        j.put("simulatorErrorPct", finite((r.simP50() - r.p50()) / r.p50() * 100));
+        j.put("wireBytesPerRequest", r.bytesPerRequest());
+        j.put("simulatorBytesPerRequest", r.simBytesPerRequest());
+        j.put("stages", r.stages());
+        j.put("tiles", r.tiles());
+        j.put("latenciesMs", r.latencies());
+        j.put("errors", r.errors());
+        return j;
+    }
+
+    /** The text table; a planner none of whose requests was answered gets "-" and a line saying so. */
+    static void printTable(PrintWriter out, List<Row> rows, double single) {
+        Table t = new Table("planner", "p50 ms", "sim p50 ms", "sim err", "p95 ms", "req/s", "speedup vs single", "wire MB/req", "sim MB/req", "stages", "tiles", "errors");
+        for (Row r : rows) {
+            t.row(r.planner(), f1(r.p50()), f1(r.simP50()), orDash("%+.0f%%", (r.simP50() - r.p50()) / r.p50() * 100), f1(r.p95()),
+                    String.format("%.3f", r.throughput()), orDash("%.2fx", single / r.p50()), String.format("%.2f", r.bytesPerRequest() / 1e6),
+                    String.format("%.2f", r.simBytesPerRequest() / 1e6), r.stages(), r.tiles(), r.errors());
+        }
+        t.print(out);
+        for (Row r : rows) {
+            if (Double.isNaN(r.p50())) out.printf("%s: none of its %d timed request(s) was answered (the errors are above)%n", r.planner(), r.errors());
+        }
+    }
+
     private static String f1(double v) {
-        return String.format("%.0f", v);
+        return orDash("%.0f", v);
+    }
+
+    /** A figure, or "-" where there is none (a planner none of whose requests was answered). */
+    private static String orDash(String format, double v) {
+        return Double.isFinite(v) ? String.format(format, v) : "-";
+    }
+
+    /** JSON has no NaN: a missing figure is null. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 }

@@ -24,7 +24,7 @@ final class SvgChart {
     static String bars(String title, String unit, List<Bar> bars, double reference, String referenceLabel) {
         int left = 130, right = 60, top = 60, rowH = 34, width = 900;
         int height = top + rowH * bars.size() + 60;
-        double max = reference;
+        double max = Double.isFinite(reference) ? reference : 0;
         for (Bar b : bars) max = Math.max(max, Math.max(b.value, b.high));
         max = niceCeil(max);
         double plotW = width - left - right;

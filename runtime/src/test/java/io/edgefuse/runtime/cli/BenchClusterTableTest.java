@@ -1,0 +1,50 @@
+package io.edgefuse.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** bench cluster's report when a planner got no answer at all: no NaN in the table, the JSON or the chart. */
+class BenchClusterTableTest {
+    private static final BenchClusterCommand.Row ANSWERED =
+            new BenchClusterCommand.Row("edgefuse", 2000, 2200, 0.5, 1600, 24e6, 24e6, 5, 18, List.of(2000.0, 2200.0), 0);
+    private static final BenchClusterCommand.Row FAILED =
+            new BenchClusterCommand.Row("single", Double.NaN, Double.NaN, 0, 3100, 2e6, 2e6, 0, 0, List.of(), 5);
+
+    @Test
+    void aPlannerWithoutAnswersShowsDashesAndSaysWhy() {
+        StringWriter text = new StringWriter();
+        PrintWriter out = new PrintWriter(text);
+        BenchClusterCommand.printTable(out, List.of(ANSWERED, FAILED), FAILED.p50());
+        out.flush();
+        assertFalse(text.toString().contains("NaN"), text.toString());
+        assertTrue(text.toString().contains("single: none of its 5 timed request(s) was answered"), text.toString());
+        assertTrue(text.toString().lines().anyMatch(l -> l.startsWith("edgefuse") && l.contains(" 2000 ") && l.contains("-20%")), text.toString());
+    }
+
+    @Test
+    void theJsonHasNullWhereThereIsNoFigure() throws Exception {
+        Map<String, Object> row = BenchClusterCommand.rowJson(FAILED, FAILED.p50());
+        assertNull(row.get("p50Ms"));
+        assertNull(row.get("speedupOverSingle"));
+        assertEquals(5, row.get("errors"));
+        Map<String, Object> ok = BenchClusterCommand.rowJson(ANSWERED, 3000);
+        assertEquals(1.5, (Double) ok.get("speedupOverSingle"), 1e-9);
+        String json = new ObjectMapper().writeValueAsString(List.of(row, ok));
+        assertFalse(json.contains("NaN"), json);
+    }
+
+    @Test
+    void aChartWithoutAReferenceStillHasNumbers() {
+        String svg = SvgChart.bars("t", "ms", List.of(new SvgChart.Bar("edgefuse", 2000, 2200, "2000 ms")), Double.NaN, "ideal");
+        assertFalse(svg.contains("NaN"), svg);
+    }
+}
