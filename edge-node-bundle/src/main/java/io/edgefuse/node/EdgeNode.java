@@ -101,7 +101,7 @@ public final class EdgeNode implements AutoCloseable {
                 : config.probeReference() != null ? CapacityProbe.relativeTo(executor, reference(config), probeModel(store)) : CapacityProbe.measure(executor);
         if (config.probe()) LOG.info("node {}: {} executor capacity {}", config.nodeId(), executor.name(), capacity);
         TaskRunner runner = new TaskRunner(config.nodeId(), executor, store, config.workers(), config.queueCapacity());
-        StatusMessages messages = new StatusMessages(executor.name(), capacity, config.probe(), store, host.bundles());
+        StatusMessages messages = new StatusMessages(executor.name(), capacity, config.probe(), store, host.bundles(), config.workers() + config.queueCapacity());
         // One event loop is all a node's MQTT traffic needs; compute runs on the task pool, not here.
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
         NodeVerticle verticle = new NodeVerticle(config, runner, messages, store);

@@ -183,6 +183,8 @@ class EdgeNodeMqttTest {
         GateExecutor gate = new GateExecutor();
         EdgeNode n = node("n-busy", gate, broker.port(), b -> b.workers(1).queueCapacity(1));
         assertTrue(n.online());
+        MqttProbe.Msg status = probe("t-busy-status").subscribe(TOPICS.nodeStatus("n-busy")).next(TOPICS.nodeStatus("n-busy"), 5_000);
+        assertEquals(2, status.json().getInteger("taskSlots"), "the status says how many tasks the node holds: workers + queue");
         String results = TOPICS.nodeResults("n-busy");
         MqttProbe p = probe("t-busy").subscribe(results);
         Tensor x = RandomGraphs.input(model, 3);

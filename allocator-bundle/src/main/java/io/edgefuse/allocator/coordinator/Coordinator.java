@@ -50,6 +50,7 @@ public final class Coordinator implements AutoCloseable {
     private final Map<String, Run> runs = new HashMap<>();
     private final Map<String, Pending> pending = new HashMap<>();
     private final Map<String, CachedPlan> plans = new HashMap<>();
+    private final NodeWindows<Pending> windows = new NodeWindows<>();
 
     private record CachedPlan(long epoch, Plan plan, Cluster cluster, CostModel cost) {}
 
@@ -79,6 +80,7 @@ public final class Coordinator implements AutoCloseable {
         final byte[] frame;
         final double predictedComputeMs, predictedTotalMs;
         String node;
+        boolean onWire;
         int attempts = 1;
         long sentNanos;
         ScheduledFuture<?> timeout;
@@ -212,8 +214,18 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    /** Sends the tile to the node now, or once the node has room for it (see {@link NodeWindows}). */
     private void send(Pending p, String node) {
         p.node = node;
+        if (!windows.admit(node, membership.taskSlots(node), p)) {
+            LOG.debug("tile {} waits for room on {} ({} of its {} slots taken)", p.task, node, windows.outstanding(node), membership.taskSlots(node));
+            return;
+        }
+        transmit(p, node);
+    }
+
+    private void transmit(Pending p, String node) {
+        p.onWire = true;
         p.sentNanos = System.nanoTime();
         long timeout = Math.max(config.minTaskTimeoutMs(), (long) (config.taskTimeoutFactor() * p.predictedTotalMs));
         p.timeout = loop.schedule(() -> {
@@ -246,6 +258,7 @@ public final class Coordinator implements AutoCloseable {
         }
         pending.remove(p.task);
         p.timeout.cancel(false);
+        leave(p);
         membership.observe(r.node(), p.predictedComputeMs, r.computeMs());
         if (LOG.isDebugEnabled()) {
             // Predicted against measured, per tile: where a plan's time goes (docs/testbed.md reads these).
@@ -259,7 +272,8 @@ public final class Coordinator implements AutoCloseable {
     }
 
     private void retry(Pending p, String reason) {
-        p.timeout.cancel(false);
+        if (p.timeout != null) p.timeout.cancel(false);
+        leave(p);
         Run run = p.run;
         if (run.future.isDone()) {
             pending.remove(p.task);
@@ -292,6 +306,27 @@ public final class Coordinator implements AutoCloseable {
         return candidates.isEmpty() ? null : candidates.get(0).name();
     }
 
+    /**
+     * The tile no longer occupies its node: frees its slot and sends the node's next waiting tile, or
+     * takes it out of the node's waiting line if it was never sent.
+     */
+    private void leave(Pending p) {
+        if (p.node == null) return;
+        if (!p.onWire) {
+            windows.withdraw(p.node, p);
+            return;
+        }
+        p.onWire = false;
+        windows.release(p.node);
+        for (Pending q; (q = windows.next(p.node, membership.taskSlots(p.node))) != null;) {
+            if (pending.get(q.task) == q && !q.run.future.isDone()) {
+                transmit(q, p.node);
+            } else {
+                windows.release(p.node);
+            }
+        }
+    }
+
     private void nodeLost(String node) {
         for (Pending p : new ArrayList<>(pending.values())) {
             if (node.equals(p.node)) retry(p, "node " + node + " was lost");
@@ -309,13 +344,17 @@ public final class Coordinator implements AutoCloseable {
         if (r.future.isDone()) return;
         runs.remove(r.id);
         if (r.deadline != null) r.deadline.cancel(false);
+        List<Pending> mine = new ArrayList<>();
         for (Iterator<Pending> it = pending.values().iterator(); it.hasNext();) {
             Pending p = it.next();
             if (p.run == r) {
-                p.timeout.cancel(false);
+                if (p.timeout != null) p.timeout.cancel(false);
                 it.remove();
+                mine.add(p);
             }
         }
+        // After the loop: freeing a slot sends other requests' waiting tiles, which may fail and come back here.
+        for (Pending p : mine) leave(p);
         LOG.warn("request {} failed: {}", r.id, e.getMessage());
         r.future.completeExceptionally(e);
     }

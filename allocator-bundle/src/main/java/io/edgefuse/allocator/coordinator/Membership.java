@@ -29,6 +29,7 @@ public final class Membership {
     private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
     private final Map<String, Double> speedFactor = new ConcurrentHashMap<>();
     private final Map<String, Double> taskOverheadMs = new ConcurrentHashMap<>();
+    private final Map<String, Integer> taskSlots = new ConcurrentHashMap<>();
     private final AtomicLong epoch = new AtomicLong();
     private final long heartbeatTimeoutMs;
     private volatile Consumer<String> onLost = n -> {};
@@ -53,6 +54,9 @@ public final class Membership {
         NodeInfo info = new NodeInfo(node, true, status.path("engine").asText("?"), g, status.path("capacity").path("layerOverheadMs").asDouble(0.1),
                 status.path("memoryBytes").asLong(1L << 30), models(status.path("models"), false), models(status.path("models"), true), 0, now);
         taskOverheadMs.put(node, status.path("capacity").path("taskOverheadMs").asDouble(1.0));
+        int slots = status.path("taskSlots").asInt(0);
+        if (slots > 0) taskSlots.put(node, slots);
+        else taskSlots.remove(node);
         nodes.put(node, info);
         if (before == null || !before.online() || !before.models().equals(info.models()) || !before.active().equals(info.active())) {
             epoch.incrementAndGet();
@@ -90,6 +94,11 @@ public final class Membership {
     public void observe(String node, double predictedMs, double actualMs) {
         if (!(predictedMs > 0) || !(actualMs > 0)) return;
         speedFactor.merge(node, predictedMs / actualMs, (old, obs) -> io.edgefuse.allocator.sim.SpeedEstimate.update(old, obs, 0.5));
+    }
+
+    /** Tiles the node holds at once (its workers and queue), as its status says; unlimited when it does not say. */
+    public int taskSlots(String node) {
+        return taskSlots.getOrDefault(node, Integer.MAX_VALUE);
     }
 
     public long epoch() {

@@ -24,14 +24,20 @@ public final class StatusMessages {
     private final ModelStore store;
     private final java.util.function.Supplier<Map<String, String>> bundles;
     private final AtomicLong seq = new AtomicLong();
+    private final int taskSlots;
 
     public StatusMessages(String engine, Capacity capacity, boolean measured, ModelStore store) {
-        this(engine, capacity, measured, store, Map::of);
+        this(engine, capacity, measured, store, Map::of, 0);
     }
 
-    /** bundles: symbolic name -> version of the bundles around the node (empty outside OSGi). */
-    public StatusMessages(String engine, Capacity capacity, boolean measured, ModelStore store, java.util.function.Supplier<Map<String, String>> bundles) {
+    /**
+     * bundles: symbolic name -> version of the bundles around the node (empty outside OSGi); taskSlots:
+     * tiles the node holds at once (workers + queue; 0 = not said), so a coordinator sends no more.
+     */
+    public StatusMessages(String engine, Capacity capacity, boolean measured, ModelStore store, java.util.function.Supplier<Map<String, String>> bundles,
+                          int taskSlots) {
         this.bundles = bundles;
+        this.taskSlots = taskSlots;
         this.engine = engine;
         this.capacity = capacity;
         this.measured = measured;
@@ -51,6 +57,7 @@ public final class StatusMessages {
                 .put("pid", ProcessHandle.current().pid())
                 .put("models", models())
                 .put("bundles", bundles())
+                .put("taskSlots", taskSlots)
                 .put("capacity", new JsonObject().put("gflops", gflops).put("layerOverheadMs", capacity.layerOverheadMs()).put("taskOverheadMs", capacity.taskOverheadMs()).put("measured", measured))
                 .put("ts", System.currentTimeMillis());
         return s.toBuffer();
