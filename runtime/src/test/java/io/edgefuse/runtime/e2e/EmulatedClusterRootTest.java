@@ -52,7 +52,9 @@ class EmulatedClusterRootTest {
                 String nodeQdisc = Processes.run("tc", "-n", ShapedLinks.namespace(n.id()), "qdisc", "show", "dev", "eth0");
                 assertTrue(hubQdisc.contains("tbf") && hubQdisc.contains("50Mbit"), "hub side shaped: " + hubQdisc);
                 assertTrue(nodeQdisc.contains("tbf") && nodeQdisc.contains("50Mbit"), "node side shaped: " + nodeQdisc);
-                assertTrue(n.coreFraction() > 0 && n.coreFraction() < 1, "a share of one core: " + n.coreFraction());
+                // At most one core: the closed loop stops there when the tiny test model's probe (overhead-bound)
+                // cannot reach a pi4's rate even unthrottled.
+                assertTrue(n.coreFraction() > 0 && n.coreFraction() <= 1, "a share of one core: " + n.coreFraction() + "\n" + log);
                 CpuCgroups cg = ec.cgroups();
                 String compute = cg.group(n.id(), CpuCgroups.Part.COMPUTE), io = cg.group(n.id(), CpuCgroups.Part.IO);
                 assertTrue(cg.pids(io).contains(n.proc().pid()), n.id() + "'s JVM runs in its io cgroup " + cg.dir(io));
