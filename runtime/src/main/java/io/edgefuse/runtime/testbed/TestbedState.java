@@ -1,5 +1,6 @@
 package io.edgefuse.runtime.testbed;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -15,7 +16,10 @@ import java.util.List;
  */
 public final class TestbedState {
     public static final Path DIR = Path.of("/run/edgefuse-testbed");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // Unknown fields are skipped: a distribution rebuilt (older or newer) while a cluster is up must still
+    // read what brought that cluster up, or `down` could not remove it.
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** A process we started: pid plus start time, so a reused pid is never signalled. */
     public record Proc(long pid, long startTime, String log) {}
@@ -66,10 +70,14 @@ public final class TestbedState {
     public static TestbedState read() {
         if (!Files.exists(file())) return null;
         try {
-            return JSON.readValue(file().toFile(), TestbedState.class);
+            return parse(Files.readString(file()));
         } catch (IOException e) {
             throw new TestbedException("unreadable state file " + file() + " (" + e.getMessage() + "); remove it and run `edgefuse cluster down`", e);
         }
+    }
+
+    static TestbedState parse(String json) throws IOException {
+        return JSON.readValue(json, TestbedState.class);
     }
 
     public void write() {

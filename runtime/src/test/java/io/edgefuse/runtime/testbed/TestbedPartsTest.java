@@ -19,6 +19,24 @@ import org.junit.jupiter.api.io.TempDir;
 class TestbedPartsTest {
 
     @Test
+    void aStateFileWithFieldsThisVersionDoesNotKnowIsStillRead() throws Exception {
+        String json = """
+                {"link": "wifi50", "mbit": 50.0, "ready": true, "someLaterField": {"x": 1},
+                 "broker": {"pid": 42, "startTime": 7, "log": "/run/b.log"},
+                 "nodes": [{"id": "pi4-1", "device": "pi4", "index": 0, "coreFraction": 0.14, "ioFraction": 0.37,
+                            "targetConvGflops": 10.0, "measuredConvGflops": 9.8, "laterNodeField": "y",
+                            "proc": {"pid": 43, "startTime": 8, "log": "/run/n.log"}}]}
+                """;
+        TestbedState st = TestbedState.parse(json);
+        assertEquals("wifi50", st.link);
+        assertEquals(42, st.broker.pid());
+        assertEquals(1, st.nodes.size());
+        assertEquals("pi4-1", st.nodes.get(0).id());
+        assertEquals(43, st.nodes.get(0).proc().pid());
+        assertEquals(0.14, st.nodes.get(0).coreFraction(), 1e-9);
+    }
+
+    @Test
     void quotasAreTheCoreShareOfThePeriodWithTheKernelsFloor() {
         // The shortest period (>= 10 ms) whose share is at least the kernel's 1 ms floor.
         assertEquals(10_000, CpuCgroups.periodUs(0.1));
