@@ -32,7 +32,7 @@ import java.util.Set;
  * graph.cache            int      64             tf: compiled tile graphs kept open (LRU); each holds its layers' weights natively
  * probe.reference        string   (none)         a JSON file {gflops{conv, ...}, layerOverheadMs}: probe conv only (a few seconds) and scale the other classes from it
  * hold.until             string   (none)         a file path: after loading models, wait until it exists before probing and connecting;
- *                                                 meanwhile answer probe requests (NodeMain: FILE.probe.ID -> FILE.probed.ID)
+ *                                                 meanwhile answer probe requests (HoldProbeFiles: FILE.probe.ID -> FILE.probed.ID)
  * mqtt.keep.alive.s      int      10             MQTT keep-alive (1 .. 65535 s); the broker drops the node (Last Will) after 1.5x this without a packet
  * </pre>
  *

@@ -73,27 +73,29 @@ public final class NodeMain {
      * Waits, models loaded, until the hold file exists. An emulated cluster starts its nodes at full speed
      * (loading a model under a Pi-sized CPU quota takes minutes), then sets the quotas and creates the
      * file, so the capacity probe and everything after it run at the emulated speed. Meanwhile it may
-     * ask for probe runs to calibrate the quota in a closed loop: a request number written to
-     * {@code <hold file>.probe.<node id>} makes the node run its probe and write {@code <number> <conv
-     * GFLOP/s>} to {@code <hold file>.probed.<node id>}. Returns the last probe run here (the emulated
-     * cluster does not change the quota after it), or null when none was asked for.
+     * ask for probe runs to calibrate the quota in a closed loop ({@link HoldProbeFiles}). Returns the
+     * last probe run here (the emulated cluster does not change the quota after it), or null when none
+     * was asked for.
      */
     private static CapacityProbe.Capacity holdUntil(NodeConfig config, Executor probe, ModelStore store) {
         java.nio.file.Path go = java.nio.file.Path.of(config.holdUntil());
-        java.nio.file.Path ask = probeRequestFile(go, config.nodeId()), answer = probeAnswerFile(go, config.nodeId());
         System.out.println("node " + config.nodeId() + " holding until " + go + " exists");
         System.out.flush();
         CapacityProbe.Capacity last = null;
-        String handled = null;
+        String handled = "";
         while (!java.nio.file.Files.exists(go)) {
-            String request = readQuietly(ask);
-            if (request != null && !request.equals(handled)) {
+            String request = HoldProbeFiles.standingRequest(go, config.nodeId());
+            if (!request.isEmpty() && !request.equals(handled)) {
                 if (!config.probe() || config.probeReference() == null) {
                     throw new IllegalStateException("node " + config.nodeId() + ": a probe was asked for while holding, but the node has no --probe-reference");
                 }
                 last = CapacityProbe.relativeTo(probe, EdgeNode.reference(config), EdgeNode.probeModel(store));
                 handled = request;
-                writeAtomically(answer, request + " " + last.gflops().get("conv") + "\n");
+                try {
+                    HoldProbeFiles.reply(go, config.nodeId(), request, last.gflops().get("conv"));
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("node " + config.nodeId() + ": cannot answer probe " + request + ": " + e.getMessage(), e);
+                }
                 System.out.printf("node %s probe %s: conv %.2f GFLOP/s%n", config.nodeId(), request, last.gflops().get("conv"));
                 System.out.flush();
                 continue;
@@ -106,34 +108,6 @@ public final class NodeMain {
             }
         }
         return last;
-    }
-
-    /** Where an emulated cluster asks a holding node for a probe run (see {@link #holdUntil}). */
-    public static java.nio.file.Path probeRequestFile(java.nio.file.Path holdFile, String nodeId) {
-        return holdFile.resolveSibling(holdFile.getFileName() + ".probe." + nodeId);
-    }
-
-    /** Where a holding node answers a probe request: "request conv-GFLOP/s". */
-    public static java.nio.file.Path probeAnswerFile(java.nio.file.Path holdFile, String nodeId) {
-        return holdFile.resolveSibling(holdFile.getFileName() + ".probed." + nodeId);
-    }
-
-    private static String readQuietly(java.nio.file.Path p) {
-        try {
-            return java.nio.file.Files.exists(p) ? java.nio.file.Files.readString(p).strip() : null;
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
-
-    private static void writeAtomically(java.nio.file.Path p, String text) {
-        try {
-            java.nio.file.Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
-            java.nio.file.Files.writeString(tmp, text);
-            java.nio.file.Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot write " + p + ": " + e.getMessage(), e);
-        }
     }
 
     /**

@@ -26,13 +26,9 @@ public final class StatusMessages {
     private final AtomicLong seq = new AtomicLong();
     private final int taskSlots;
 
-    public StatusMessages(String engine, Capacity capacity, boolean measured, ModelStore store) {
-        this(engine, capacity, measured, store, Map::of, 0);
-    }
-
     /**
      * bundles: symbolic name -> version of the bundles around the node (empty outside OSGi); taskSlots:
-     * tiles the node holds at once (workers + queue; 0 = not said), so a coordinator sends no more.
+     * tiles the node holds at once (workers + queue), so a coordinator sends no more.
      */
     public StatusMessages(String engine, Capacity capacity, boolean measured, ModelStore store, java.util.function.Supplier<Map<String, String>> bundles,
                           int taskSlots) {

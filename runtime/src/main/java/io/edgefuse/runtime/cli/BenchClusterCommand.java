@@ -216,7 +216,7 @@ final class BenchClusterCommand implements Callable<Integer> {
             out.println("quotas (TensorFlow's kernel threads / every other thread of the node):");
             for (TestbedState.NodeEntry n : st.nodes) {
                 out.printf("  %-8s compute %s, target %.2f GFLOP/s conv; io %s%n", n.id(), NodeQuotas.describe(n.coreFraction()), n.targetConvGflops(),
-                        st.cgroups != null && st.cgroups.startsWith("v1") ? NodeQuotas.describe(n.ioFraction()) : "in the same group (cgroup v2)");
+                        st.splitsThreads() ? NodeQuotas.describe(n.ioFraction()) : "in the same group (cgroup v2)");
             }
             printTable(out, rows, single);
             out.printf("ideal speedup (free communication) = total / fastest measured capacity = %.2fx; single = the fastest node alone%n", ideal);

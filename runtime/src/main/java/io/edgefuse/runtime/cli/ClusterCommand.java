@@ -6,6 +6,7 @@ import io.edgefuse.runtime.testbed.Hub;
 import io.edgefuse.runtime.testbed.Members;
 import io.edgefuse.runtime.testbed.NodeQuotas;
 import io.edgefuse.runtime.testbed.Processes;
+import io.edgefuse.runtime.testbed.QuotaLoop;
 import io.edgefuse.runtime.testbed.ShapedLinks;
 import io.edgefuse.runtime.testbed.TestbedState;
 import java.io.PrintWriter;
@@ -131,14 +132,14 @@ final class ClusterCommand implements Callable<Integer> {
                 boolean alive = n.proc() != null && Processes.alive(n.proc().pid(), n.proc().startTime());
                 double conv = s == null ? Double.NaN : s.path("capacity").path("gflops").path("conv").asDouble(Double.NaN);
                 t.row(n.id(), n.device(), ShapedLinks.namespace(n.id()), NodeQuotas.describe(n.coreFraction()),
-                        st.cgroups != null && st.cgroups.startsWith("v1") ? NodeQuotas.describe(n.ioFraction()) : "(same group)",
+                        st.splitsThreads() ? NodeQuotas.describe(n.ioFraction()) : "(same group)",
                         String.format("%.2f", n.targetConvGflops()), String.format("%.2f", conv), String.format("%.2f", conv / n.targetConvGflops()),
                         s == null ? "-" : String.format("%.1f", s.path("capacity").path("taskOverheadMs").asDouble()),
                         s != null && s.path("online").asBoolean(), alive ? String.valueOf(n.proc().pid()) : "DEAD");
             }
             t.print(out);
-            out.println("compute quota: TensorFlow's kernel threads, set in a closed loop until the probe is within 10% of the profile; io quota: every"
-                    + " other thread of the node's JVM, the device's scalar score over this host's");
+            out.printf("compute quota: TensorFlow's kernel threads, set in a closed loop until the probe is within %.0f%% of the profile; io quota: every"
+                    + " other thread of the node's JVM, the device's scalar score over this host's%n", QuotaLoop.TOLERANCE * 100);
             out.println("measured = the node's own capacity probe run under its quota (what the coordinator plans with)");
             out.flush();
             return allOnline(st, status) ? 0 : 1;

@@ -5,6 +5,7 @@ import io.edgefuse.allocator.cluster.ClusterNode;
 import io.edgefuse.allocator.cluster.LinkProfile;
 import io.edgefuse.allocator.cluster.OpClass;
 import io.edgefuse.allocator.cluster.Profiles;
+import io.edgefuse.node.HoldProbeFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -187,7 +188,13 @@ public final class EmulatedCluster {
             out.printf("calibrating compute quotas, probe %d of at most %d (%s)...%n", round, QuotaLoop.MAX_PROBES,
                     String.join(", ", pending.stream().map(i -> st.nodes.get(i).id()).toList()));
             out.flush();
-            for (int i : pending) writeAtomically(NodeMainFiles.request(st.nodes.get(i).id()), String.valueOf(round));
+            for (int i : pending) {
+                try {
+                    HoldProbeFiles.ask(TestbedState.goFile(), st.nodes.get(i).id(), round);
+                } catch (IOException e) {
+                    throw new TestbedException("cannot ask " + st.nodes.get(i).id() + " for a probe: " + e.getMessage(), e);
+                }
+            }
             List<Integer> next = new ArrayList<>();
             for (int i : pending) {
                 TestbedState.NodeEntry n = st.nodes.get(i);
@@ -212,44 +219,16 @@ public final class EmulatedCluster {
     }
 
     private static double awaitProbe(TestbedState.NodeEntry n, int round) {
-        Path answer = NodeMainFiles.answer(n.id());
         long deadline = System.currentTimeMillis() + 900_000;
         while (System.currentTimeMillis() < deadline) {
-            try {
-                if (Files.exists(answer)) {
-                    String[] f = Files.readString(answer).strip().split("\\s+");
-                    if (f.length == 2 && f[0].equals(String.valueOf(round))) return Double.parseDouble(f[1]);
-                }
-            } catch (IOException | NumberFormatException e) {
-                // being written: the node moves it into place atomically, so this is a stale read; retry
-            }
+            double gflops = HoldProbeFiles.answerTo(TestbedState.goFile(), n.id(), round);
+            if (!Double.isNaN(gflops)) return gflops;
             if (!Processes.alive(n.proc().pid(), n.proc().startTime())) {
                 throw new TestbedException(n.id() + " exited while probing; end of its log " + n.proc().log() + ":\n" + tail(read(Path.of(n.proc().log()))));
             }
             Processes.sleep(200);
         }
         throw new TestbedException(n.id() + " did not answer probe " + round + " within 900 s; its log: " + n.proc().log());
-    }
-
-    /** The hold file's siblings through which `up` asks a holding node for probe runs (NodeMain's protocol). */
-    private static final class NodeMainFiles {
-        static Path request(String node) {
-            return io.edgefuse.node.NodeMain.probeRequestFile(TestbedState.goFile(), node);
-        }
-
-        static Path answer(String node) {
-            return io.edgefuse.node.NodeMain.probeAnswerFile(TestbedState.goFile(), node);
-        }
-    }
-
-    private static void writeAtomically(Path p, String text) {
-        try {
-            Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new TestbedException("cannot write " + p + ": " + e.getMessage(), e);
-        }
     }
 
     /** Removes everything the state file names, then anything else named like ours. Idempotent. */

@@ -55,6 +55,11 @@ public final class TestbedState {
     public List<NodeEntry> nodes = new ArrayList<>();
     public boolean ready;
 
+    /** Whether the nodes' threads were split into compute and io groups (cgroup v1; v2 keeps one group per node). */
+    public boolean splitsThreads() {
+        return cgroups != null && cgroups.startsWith("v1");
+    }
+
     public static Path file() {
         return DIR.resolve("state.json");
     }
