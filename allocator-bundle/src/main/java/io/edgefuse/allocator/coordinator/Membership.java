@@ -30,6 +30,8 @@ public final class Membership {
     private final Map<String, Double> speedFactor = new ConcurrentHashMap<>();
     private final Map<String, Double> taskOverheadMs = new ConcurrentHashMap<>();
     private final Map<String, Integer> taskSlots = new ConcurrentHashMap<>();
+    private final Map<String, MessagePathEstimate> messagePaths = new HashMap<>();
+    private final Map<String, double[]> plannedMessage = new HashMap<>();
     private final AtomicLong epoch = new AtomicLong();
     private final long heartbeatTimeoutMs;
     private volatile Consumer<String> onLost = n -> {};
@@ -96,6 +98,60 @@ public final class Membership {
         speedFactor.merge(node, predictedMs / actualMs, (old, obs) -> io.edgefuse.allocator.sim.SpeedEstimate.update(old, obs, 0.5));
     }
 
+    /**
+     * Folds one tile's message-path sample into the node's estimate ({@link MessagePathEstimate}): {@code mb}
+     * its MB in + out, {@code excessMs} its round trip minus the node's compute minus the link both ways.
+     * Once the estimate has {@link MessagePathEstimate#MIN_SAMPLES} samples, plans use it; the epoch is
+     * bumped (cached plans are re-planned) when that happens and whenever its prediction for a small
+     * (0.1 MB) or a large (2 MB) tile has moved by more than {@link #MESSAGE_REPLAN} since the last bump.
+     */
+    public synchronized void observeMessage(String node, double mb, double excessMs) {
+        NodeInfo n = nodes.get(node);
+        if (n == null) return;
+        MessagePathEstimate e = messagePaths.computeIfAbsent(node, k -> {
+            DeviceProfile d = profile(n);
+            return new MessagePathEstimate(d.messageOverheadMs(), d.messageMsPerMb());
+        });
+        e.observe(mb, excessMs);
+        if (!e.learned()) return;
+        double[] now = {e.predictMs(0.1), e.predictMs(2)};
+        double[] then = plannedMessage.get(node);
+        if (then == null || moved(then, now)) {
+            plannedMessage.put(node, now);
+            epoch.incrementAndGet();
+            LOG.info("node {} message path learned: {}{}", node, e, then == null ? "" : " (moved, re-planning)");
+        }
+    }
+
+    /** Relative change of a predicted message-path time that triggers a re-plan. */
+    static final double MESSAGE_REPLAN = 0.2;
+
+    private static boolean moved(double[] then, double[] now) {
+        for (int i = 0; i < then.length; i++) {
+            if (Math.abs(now[i] - then[i]) > MESSAGE_REPLAN * Math.max(then[i], 1.0)) return true;
+        }
+        return false;
+    }
+
+    /** Copies of the nodes' message-path estimates (node -> estimate). */
+    public synchronized Map<String, MessagePathEstimate> messagePaths() {
+        Map<String, MessagePathEstimate> m = new LinkedHashMap<>();
+        messagePaths.forEach((k, v) -> m.put(k, v.copy()));
+        return m;
+    }
+
+    /**
+     * Starts from estimates another coordinator learned from the same nodes (bench cluster runs one
+     * coordinator per planner); plans are re-made with them.
+     */
+    public synchronized void adoptMessagePaths(Map<String, MessagePathEstimate> learned) {
+        learned.forEach((k, v) -> {
+            messagePaths.put(k, v.copy());
+            if (v.learned()) plannedMessage.put(k, new double[] {v.predictMs(0.1), v.predictMs(2)});
+        });
+        epoch.incrementAndGet();
+    }
+
     /** Tiles the node holds at once (its workers and queue), as its status says; unlimited when it does not say. */
     public int taskSlots(String node) {
         return taskSlots.getOrDefault(node, Integer.MAX_VALUE);
@@ -121,11 +177,24 @@ public final class Membership {
         List<ClusterNode> l = new ArrayList<>();
         for (NodeInfo n : online()) {
             if (!n.has(model, version)) continue;
-            DeviceProfile d = DeviceProfile.measured(n.name(), withDefaults(n.gflops()), n.layerOverheadMs(), taskOverheadMs.getOrDefault(n.name(), 1.0), n.memoryBytes());
+            DeviceProfile d = profile(n);
+            MessagePathEstimate e;
+            synchronized (this) {
+                e = messagePaths.get(n.name());
+                if (e != null && e.learned()) d = d.withMessagePath(e.fixedMs(), e.perMbMs());
+            }
             double f = speedFactor.getOrDefault(n.name(), 1.0);
             l.add(new ClusterNode(n.name(), f == 1.0 ? d : d.scaled(f), link));
         }
         return l.isEmpty() ? null : new Cluster(l);
+    }
+
+    /**
+     * The node as its status describes it: measured rates, overheads, memory; its message path the default
+     * for its scalar speed (DeviceProfile#messageOverheadMs), since a node does not measure that itself.
+     */
+    private DeviceProfile profile(NodeInfo n) {
+        return DeviceProfile.measured(n.name(), withDefaults(n.gflops()), n.layerOverheadMs(), taskOverheadMs.getOrDefault(n.name(), 1.0), n.memoryBytes());
     }
 
     private static Map<String, Double> withDefaults(Map<String, Double> g) {
