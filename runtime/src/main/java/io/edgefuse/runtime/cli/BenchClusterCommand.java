@@ -7,6 +7,7 @@ import io.edgefuse.allocator.cluster.LinkProfile;
 import io.edgefuse.allocator.cluster.OpClass;
 import io.edgefuse.allocator.cluster.Profiles;
 import io.edgefuse.allocator.coordinator.CoordinatorConfig;
+import io.edgefuse.allocator.coordinator.MessagePathEstimate;
 import io.edgefuse.allocator.coordinator.MqttCoordinator;
 import io.edgefuse.allocator.cost.CostModel;
 import io.edgefuse.allocator.planner.Planners;
@@ -64,6 +65,11 @@ final class BenchClusterCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", description = "Untimed requests per planner first (nodes build the plan's tile graphs, the JIT compiles their task path). Default: ${DEFAULT-VALUE}.")
     int warmup;
 
+    @Option(names = "--learn", defaultValue = "2", description = "Untimed requests per planner under the nodes' CPU quotas, through the"
+            + " coordinator that then runs the timed ones, after the warm-up: it learns each node's message path from them (and keeps what the"
+            + " previous planners' coordinators learned); the simulator predicts the timed requests with those figures. Default: ${DEFAULT-VALUE}.")
+    int learn;
+
     @Option(names = "--dtype", defaultValue = "float32", description = "Tensors on the wire to the nodes: float32 or float16. Default: ${DEFAULT-VALUE}.")
     String dtype;
 
@@ -86,7 +92,7 @@ final class BenchClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (requests < 1 || warmup < 0) throw new IllegalArgumentException("--requests must be >= 1 and --warmup >= 0");
+        if (requests < 1 || warmup < 0 || learn < 0) throw new IllegalArgumentException("--requests must be >= 1, --warmup and --learn >= 0");
         for (String p : planners) Planners.get(p);
         DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT));
         if (!inHub) return orchestrate();
@@ -134,7 +140,7 @@ final class BenchClusterCommand implements Callable<Integer> {
     }
 
     record Row(String planner, double p50, double p95, double throughput, double simP50, double bytesPerRequest, double simBytesPerRequest,
-               int stages, int tiles, List<Double> latencies, int errors) {}
+               int stages, int tiles, List<Double> latencies, int errors, Map<String, MessagePathEstimate> messagePaths) {}
 
     private int measure() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
@@ -145,6 +151,9 @@ final class BenchClusterCommand implements Callable<Integer> {
         DType wire = DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT));
         List<Row> rows = new ArrayList<>();
         Cluster believed = null;
+        // What the timed coordinators learn of the nodes' message paths goes from one planner's to the next:
+        // it is the nodes' property, not the plan's.
+        Map<String, MessagePathEstimate> learned = Map.of();
         NodeQuotas quotas = throttledWarmup || quotasViaPid <= 0 ? null : NodeQuotas.viaProcess(quotasViaPid, st);
         if (quotas == null && !throttledWarmup) err.println("warning: the node cgroups are out of reach (no --quotas-via-pid): warm-up runs under the quotas");
         for (String p : planners) {
@@ -175,7 +184,15 @@ final class BenchClusterCommand implements Callable<Integer> {
             try (MqttCoordinator c = new MqttCoordinator(s, cfg).start()) {
                 Cluster cl = awaitNodes(c, m, st.nodes.size(), link);
                 if (believed == null) believed = cl;
-                rows.add(run(c, m, p, believed, st, err));
+                c.membership().adoptMessagePaths(learned);
+                if (learn > 0) learn(m, p, err);
+                // The prediction is made here, before the timed requests, from what this coordinator will plan
+                // them with: the nodes' status, the message paths learned so far, its compute estimates.
+                Cluster predicted = c.membership().cluster(m.name(), m.version(), link);
+                Map<String, MessagePathEstimate> paths = c.membership().messagePaths();
+                err.println("  message paths learned under the quotas (the simulator predicts with these): " + describe(paths));
+                rows.add(run(c, m, p, predicted, paths, st, err));
+                learned = c.membership().messagePaths();
             }
         }
         double single = rows.stream().filter(r -> r.planner().equals("single")).mapToDouble(Row::p50).findFirst().orElse(Double.NaN);
@@ -233,6 +250,32 @@ final class BenchClusterCommand implements Callable<Integer> {
         return rows.stream().anyMatch(r -> r.errors() > 0) ? 1 : 0;
     }
 
+    /** Untimed requests under the quotas through the timed run's coordinator, which learns the nodes' message paths from them. */
+    private void learn(Model m, String planner, PrintWriter err) throws Exception {
+        MqttClient client = client(planner + "-learn");
+        try {
+            byte[] png = SampleImages.load(1, err).get(0).png();
+            for (int i = 0; i < learn; i++) {
+                long t0 = System.nanoTime();
+                JsonNode a = ClientRequests.ask(client, m, planner + "-l" + i, png, 900);
+                if (a.has("error")) err.println("  learning request answered an error: " + a.path("error"));
+                else err.printf("  %s learning request %d (under the quotas, untimed): %.0f ms%n", planner, i + 1, (System.nanoTime() - t0) / 1e6);
+                err.flush();
+            }
+        } finally {
+            client.disconnect();
+            client.close();
+        }
+    }
+
+    static String describe(Map<String, MessagePathEstimate> paths) {
+        if (paths.isEmpty()) return "none yet (the nodes' defaults)";
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(paths).forEach((n, e) -> sb.append(sb.length() == 0 ? "" : "; ").append(n).append(' ').append(e)
+                .append(e.learned() ? "" : " - too few, default used"));
+        return sb.toString();
+    }
+
     private void warm(Model m, String planner, PrintWriter err) throws Exception {
         MqttClient client = client(planner + "-warm");
         try {
@@ -259,7 +302,8 @@ final class BenchClusterCommand implements Callable<Integer> {
         return client;
     }
 
-    private Row run(MqttCoordinator c, Model m, String planner, Cluster believed, TestbedState st, PrintWriter err) throws Exception {
+    private Row run(MqttCoordinator c, Model m, String planner, Cluster predicted, Map<String, MessagePathEstimate> paths, TestbedState st,
+                    PrintWriter err) throws Exception {
         MqttClient client = client(planner);
         try {
             byte[] png = SampleImages.load(1, err).get(0).png();
@@ -289,10 +333,10 @@ final class BenchClusterCommand implements Callable<Integer> {
             long[] after = wireBytes(st);
             double bytes = 0;
             for (int i = 0; i < before.length; i++) bytes += after[i] - before[i];
-            SimResult sim = new Simulator(new CostModel(m), Planners.get(planner)).run(believed, SimOptions.of(requests).withJitter(0).withReplan(false));
+            SimResult sim = new Simulator(new CostModel(m), Planners.get(planner)).run(predicted, SimOptions.of(requests).withJitter(0).withReplan(false));
             double[] sorted = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             return new Row(planner, pct(sorted, 0.5), pct(sorted, 0.95), lat.size() / wall, sim.p50() * 1000, bytes / requests,
-                    (double) sim.bytesMoved() / requests, stages, tiles, lat, errors);
+                    (double) sim.bytesMoved() / requests, stages, tiles, lat, errors, paths);
         } finally {
             client.disconnect();
             client.close();
@@ -339,6 +383,10 @@ final class BenchClusterCommand implements Callable<Integer> {
         j.put("tiles", r.tiles());
         j.put("latenciesMs", r.latencies());
         j.put("errors", r.errors());
+        Map<String, Object> mp = new LinkedHashMap<>();
+        new java.util.TreeMap<>(r.messagePaths()).forEach((n, e) -> mp.put(n, Map.of("fixedMs", e.fixedMs(), "msPerMb", e.perMbMs(), "samples", e.samples(),
+                "used", e.learned())));
+        j.put("messagePaths", mp);
         return j;
     }
 
@@ -354,6 +402,8 @@ final class BenchClusterCommand implements Callable<Integer> {
         for (Row r : rows) {
             if (Double.isNaN(r.p50())) out.printf("%s: none of its %d timed request(s) was answered (the errors are above)%n", r.planner(), r.errors());
         }
+        out.println("message paths the simulator predicted with, learned before each planner's timed requests (fixed + per MB in + out):");
+        for (Row r : rows) out.printf("  %s: %s%n", r.planner(), describe(r.messagePaths()));
     }
 
     private static String f1(double v) {
