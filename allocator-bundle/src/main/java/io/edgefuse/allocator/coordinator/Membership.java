@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * The cluster as the coordinator sees it, from retained status messages (online flag, capacity, models)
  * and heartbeats (queue depth, models). A node is lost when its Last Will says offline or when it
  * missed heartbeats for longer than the timeout. Every change of who is online or of the model
- * versions they hold bumps the epoch, which invalidates cached plans.
+ * versions they hold bumps the epoch, which invalidates cached plans; so does a node's learned message
+ * path when it is first used or has moved materially ({@link #observeMessage}). The planner's view of a
+ * node ({@link #cluster}) is its status, scaled by the observed compute speed, with its learned message
+ * path once there is one.
  */
 public final class Membership {
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
