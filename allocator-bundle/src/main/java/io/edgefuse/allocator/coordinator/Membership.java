@@ -95,8 +95,45 @@ public final class Membership {
         onLost.accept(node);
     }
 
+    /** What the coordinator learns from the tiles it gets back. */
+    public enum Learning {
+        /** compute speed and message path (the default) */
+        ALL,
+        /** the message path only; compute figures stay the nodes' own */
+        MESSAGE_PATH,
+        /** nothing: the tiles are not representative (e.g. a benchmark's warm-up with the CPU quotas lifted) */
+        NONE
+    }
+
+    private volatile Learning learning = Learning.ALL;
+    private boolean holding, replanDue;
+
+    /** What to learn from now on. */
+    public void learning(Learning l) {
+        this.learning = l;
+    }
+
+    /**
+     * While held, what is learned does not make the coordinator re-plan; releasing re-plans once if it
+     * would have. A benchmark holds plans while it learns, so that every request runs a plan whose tile
+     * graphs the nodes have built.
+     */
+    public synchronized void holdPlans(boolean hold) {
+        holding = hold;
+        if (!hold && replanDue) {
+            replanDue = false;
+            epoch.incrementAndGet();
+        }
+    }
+
+    private synchronized void replan() {
+        if (holding) replanDue = true;
+        else epoch.incrementAndGet();
+    }
+
     /** Folds an observed task (predicted vs actual compute) into the node's speed estimate. */
     public void observe(String node, double predictedMs, double actualMs) {
+        if (learning != Learning.ALL) return;
         if (!(predictedMs > 0) || !(actualMs > 0)) return;
         speedFactor.merge(node, predictedMs / actualMs, (old, obs) -> io.edgefuse.allocator.sim.SpeedEstimate.update(old, obs, 0.5));
     }
@@ -110,7 +147,7 @@ public final class Membership {
      */
     public synchronized void observeMessage(String node, double mb, double excessMs) {
         NodeInfo n = nodes.get(node);
-        if (n == null) return;
+        if (n == null || learning == Learning.NONE) return;
         MessagePathEstimate e = messagePaths.computeIfAbsent(node, k -> {
             DeviceProfile d = profile(n);
             return new MessagePathEstimate(d.messageOverheadMs(), d.messageMsPerMb());
@@ -121,7 +158,7 @@ public final class Membership {
         double[] then = plannedMessage.get(node);
         if (then == null || moved(then, now)) {
             plannedMessage.put(node, now);
-            epoch.incrementAndGet();
+            replan();
             LOG.info("node {} message path learned: {}{}", node, e, then == null ? "" : " (moved, re-planning)");
         }
     }
@@ -152,7 +189,7 @@ public final class Membership {
             messagePaths.put(k, v.copy());
             if (v.learned()) plannedMessage.put(k, new double[] {v.predictMs(0.1), v.predictMs(2)});
         });
-        epoch.incrementAndGet();
+        replan();
     }
 
     /** Tiles the node holds at once (its workers and queue), as its status says; unlimited when it does not say. */

@@ -46,6 +46,30 @@ class MembershipMessagePathTest {
     }
 
     @Test
+    void whatIsLearnedAndWhenItIsPlannedWithCanBeHeld() throws Exception {
+        Membership m = new Membership(3500);
+        m.onStatus("n1", new ObjectMapper().readTree(STATUS), System.currentTimeMillis());
+        double conv = node(m).device().gflops(io.edgefuse.allocator.cluster.OpClass.CONV);
+        m.learning(Membership.Learning.NONE);
+        m.observe("n1", 100, 200);
+        m.observeMessage("n1", 1, 50);
+        assertEquals(0, m.messagePaths().size(), "nothing learned");
+        assertEquals(conv, node(m).device().gflops(io.edgefuse.allocator.cluster.OpClass.CONV), 1e-9);
+        m.learning(Membership.Learning.MESSAGE_PATH);
+        m.holdPlans(true);
+        long epoch = m.epoch();
+        m.observe("n1", 100, 200);
+        for (int i = 0; i < 20; i++) m.observeMessage("n1", 0.5 + i % 3, 10 + 5 * (0.5 + i % 3));
+        assertEquals(conv, node(m).device().gflops(io.edgefuse.allocator.cluster.OpClass.CONV), 1e-9, "compute figures stay the node's");
+        assertEquals(epoch, m.epoch(), "plans held");
+        m.holdPlans(false);
+        assertEquals(epoch + 1, m.epoch(), "released: one re-plan");
+        m.learning(Membership.Learning.ALL);
+        m.observe("n1", 100, 200);
+        assertEquals(conv / 2, node(m).device().gflops(io.edgefuse.allocator.cluster.OpClass.CONV), 1e-9);
+    }
+
+    @Test
     void samplesOfUnknownNodesAreIgnored() {
         Membership m = new Membership(3500);
         m.observeMessage("ghost", 1, 10);

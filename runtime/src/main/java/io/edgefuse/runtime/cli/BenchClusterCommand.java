@@ -7,6 +7,7 @@ import io.edgefuse.allocator.cluster.LinkProfile;
 import io.edgefuse.allocator.cluster.OpClass;
 import io.edgefuse.allocator.cluster.Profiles;
 import io.edgefuse.allocator.coordinator.CoordinatorConfig;
+import io.edgefuse.allocator.coordinator.Membership;
 import io.edgefuse.allocator.coordinator.MessagePathEstimate;
 import io.edgefuse.allocator.coordinator.MqttCoordinator;
 import io.edgefuse.allocator.cost.CostModel;
@@ -15,6 +16,7 @@ import io.edgefuse.allocator.sim.SimOptions;
 import io.edgefuse.allocator.sim.SimResult;
 import io.edgefuse.allocator.sim.Simulator;
 import io.edgefuse.model.Model;
+import io.edgefuse.model.plan.Plan;
 import io.edgefuse.protocol.DType;
 import io.edgefuse.runtime.testbed.EmulatedCluster;
 import io.edgefuse.runtime.testbed.Hub;
@@ -65,9 +67,11 @@ final class BenchClusterCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", description = "Untimed requests per planner first (nodes build the plan's tile graphs, the JIT compiles their task path). Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--learn", defaultValue = "2", description = "Untimed requests per planner under the nodes' CPU quotas, through the"
-            + " coordinator that then runs the timed ones, after the warm-up: it learns each node's message path from them (and keeps what the"
-            + " previous planners' coordinators learned); the simulator predicts the timed requests with those figures. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--learn", defaultValue = "3", description = "Untimed requests per planner under the nodes' CPU quotas after the warm-up,"
+            + " from which the coordinator of the timed requests learns each node's message path (starting from what the previous planners'"
+            + " coordinators learned), with plans held until they are done; if the plan changes with what was learned, one more warm-up"
+            + " request builds its tile graphs. The simulator predicts the timed requests with those figures; nothing is learned during"
+            + " the timed requests. Default: ${DEFAULT-VALUE}.")
     int learn;
 
     @Option(names = "--dtype", defaultValue = "float32", description = "Tensors on the wire to the nodes: float32 or float16. Default: ${DEFAULT-VALUE}.")
@@ -165,34 +169,42 @@ final class BenchClusterCommand implements Callable<Integer> {
             MqttCoordinator.Settings s = new MqttCoordinator.Settings(d.brokerHost(), d.brokerPort(), d.topicRoot(), d.models(), d.maxRequestBytes(),
                     d.maxInFlight(), d.topK(), 30_000);
             CoordinatorConfig cfg = new CoordinatorConfig(p, link, wire, 600_000, 120_000, 4.0, 2);
-            if (warmup > 0) {
-                // A coordinator of its own: what it learns from unthrottled tiles (speed estimates) must not
-                // reach the timed run, whose coordinator plans afresh from the nodes' status (the same plan).
-                try (MqttCoordinator c = new MqttCoordinator(s, cfg).start()) {
-                    awaitNodes(c, m, st.nodes.size(), link);
-                    if (quotas != null) {
-                        quotas.lift();
-                        err.println("  warm-up with the nodes' CPU quotas lifted (tile graphs and JIT: deploy-time work on a real gateway)");
-                    }
-                    try {
-                        warm(m, p, err);
-                    } finally {
-                        if (quotas != null) err.println("  quotas restored and read back from the kernel: " + quotas.restore());
-                    }
-                }
-            }
             try (MqttCoordinator c = new MqttCoordinator(s, cfg).start()) {
                 Cluster cl = awaitNodes(c, m, st.nodes.size(), link);
                 if (believed == null) believed = cl;
-                c.membership().adoptMessagePaths(learned);
-                if (learn > 0) learn(m, p, err);
-                // The prediction is made here, before the timed requests, from what this coordinator will plan
-                // them with: the nodes' status, the message paths learned so far, its compute estimates.
-                Cluster predicted = c.membership().cluster(m.name(), m.version(), link);
-                Map<String, MessagePathEstimate> paths = c.membership().messagePaths();
+                Membership mem = c.membership();
+                mem.adoptMessagePaths(learned);
+                // Tiles run with the quotas lifted say nothing about the nodes: nothing is learned from them.
+                mem.learning(Membership.Learning.NONE);
+                if (warmup > 0) warmUnthrottled(m, p, warmup, quotas, err);
+                if (learn > 0) {
+                    // Under the quotas, the message path only (compute stays the nodes' probes, as the timed plan's
+                    // prediction assumes), with plans held: a re-plan mid-way would make the nodes build new tile
+                    // graphs at the emulated speed, which takes minutes.
+                    Plan before = c.coordinator().currentPlan(m);
+                    mem.learning(Membership.Learning.MESSAGE_PATH);
+                    mem.holdPlans(true);
+                    try {
+                        learn(m, p, err);
+                    } finally {
+                        mem.learning(Membership.Learning.NONE);
+                        mem.holdPlans(false);
+                    }
+                    Plan after = c.coordinator().currentPlan(m);
+                    if (!after.equals(before) && warmup > 0) {
+                        err.printf("  re-planned with the learned message paths (%d -> %d stages, %d -> %d tiles): one more warm-up for its tile graphs%n",
+                                before.stageCount(), after.stageCount(), tiles(before), tiles(after));
+                        warmUnthrottled(m, p + "-replanned", 1, quotas, err);
+                    }
+                }
+                // The prediction is made here, before the timed requests, from what this coordinator plans them
+                // with: the nodes' status and the message paths learned so far. Nothing is learned during the
+                // timed requests, so they all run this plan.
+                Cluster predicted = mem.cluster(m.name(), m.version(), link);
+                Map<String, MessagePathEstimate> paths = mem.messagePaths();
                 err.println("  message paths learned under the quotas (the simulator predicts with these): " + describe(paths));
                 rows.add(run(c, m, p, predicted, paths, st, err));
-                learned = c.membership().messagePaths();
+                learned = paths;
             }
         }
         double single = rows.stream().filter(r -> r.planner().equals("single")).mapToDouble(Row::p50).findFirst().orElse(Double.NaN);
@@ -276,11 +288,24 @@ final class BenchClusterCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private void warm(Model m, String planner, PrintWriter err) throws Exception {
+    /** Untimed requests with the nodes' CPU quotas lifted (tile graphs and JIT), the quotas restored and read back after. */
+    private void warmUnthrottled(Model m, String name, int count, NodeQuotas quotas, PrintWriter err) throws Exception {
+        if (quotas != null) {
+            quotas.lift();
+            err.println("  warm-up with the nodes' CPU quotas lifted (tile graphs and JIT: deploy-time work on a real gateway)");
+        }
+        try {
+            warm(m, name, count, err);
+        } finally {
+            if (quotas != null) err.println("  quotas restored and read back from the kernel: " + quotas.restore());
+        }
+    }
+
+    private void warm(Model m, String planner, int count, PrintWriter err) throws Exception {
         MqttClient client = client(planner + "-warm");
         try {
             byte[] png = SampleImages.load(1, err).get(0).png();
-            for (int i = 0; i < warmup; i++) {
+            for (int i = 0; i < count; i++) {
                 long t0 = System.nanoTime();
                 JsonNode a = ClientRequests.ask(client, m, planner + "-w" + i, png, 900);
                 if (a.has("error")) err.println("  warm-up answer was an error: " + a.path("error"));
@@ -291,6 +316,12 @@ final class BenchClusterCommand implements Callable<Integer> {
             client.disconnect();
             client.close();
         }
+    }
+
+    private static int tiles(Plan p) {
+        int t = 0;
+        for (var sp : p.stages()) t += sp.assignments().size();
+        return t;
     }
 
     private static MqttClient client(String name) throws Exception {
