@@ -26,7 +26,8 @@ public final class Lrp {
 
     /**
      * Relevance of every node for one input. The start is the output of the node before the softmax (or
-     * the model output if it is not a softmax), flattened: relevance 1 at {@code trueClass}, 0 elsewhere.
+     * the model output if it is not a softmax), flattened: relevance 1 at {@code trueClass}, 0 elsewhere,
+     * or with {@link LrpConfig.Start#CONTRASTIVE} that minus the softmax of those logits.
      *
      * @param m a model, ideally after {@link BatchNormFolding#fold}
      */
