@@ -29,8 +29,13 @@ public interface Criterion {
 
     /** As {@link #named(String, long)}, with the LRP rules {@code lrp} uses. */
     static Criterion named(String name, long seed, LrpConfig lrp) {
+        return named(name, seed, new LrpCriterion(lrp));
+    }
+
+    /** As {@link #named(String, long)}, with {@code lrp} as the LRP criterion. */
+    static Criterion named(String name, long seed, LrpCriterion lrp) {
         return switch (name) {
-            case "lrp" -> new LrpCriterion(lrp);
+            case "lrp" -> lrp;
             case "l1" -> new L1Criterion();
             case "taylor" -> new TaylorCriterion();
             case "random" -> new RandomCriterion(seed);

@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * together. Its score is the mean of the members' per-layer normalised scores at that index, so a group
  * competes like one layer: with the sum, a group of m convs would score about m times a plain layer's
  * filters and residual channels would hardly ever be pruned. {@link RankingConfig} chooses the
- * normalisation, an optional division by the FLOPs a unit saves, and a floor on each group's width;
+ * normalisation, an optional weighing by the FLOPs a unit saves (divided by them, or a penalty
+ * subtracted), and a floor on each group's width;
  * all criteria are ranked the same way.
  */
 public final class GlobalRanking {
@@ -51,7 +52,7 @@ public final class GlobalRanking {
         FilterScores norm = scores.normalised(cfg.normalisation());
         List<ChannelGroups.Group> groups = new ArrayList<>();
         for (ChannelGroups.Group g : ChannelGroups.of(m).groups()) if (g.prunable()) groups.add(g);
-        Map<ChannelGroups.Group, Double> cost = cfg.costAware() ? relativeCosts(m, groups) : Map.of();
+        Map<ChannelGroups.Group, Double> cost = cfg.weighsFlops() ? relativeCosts(m, groups) : Map.of();
         List<Unit> all = new ArrayList<>();
         Map<String, Integer> min = new HashMap<>();
         for (ChannelGroups.Group g : groups) {
@@ -61,7 +62,10 @@ public final class GlobalRanking {
                 for (int f = 0; f < sum.length; f++) sum[f] += s[f];
             }
             double c = cost.getOrDefault(g, 1.0);
-            for (int f = 0; f < sum.length; f++) all.add(new Unit(g, f, sum[f] / g.convs().size() / c));
+            for (int f = 0; f < sum.length; f++) {
+                double s = sum[f] / g.convs().size();
+                all.add(new Unit(g, f, cfg.costAware() ? s / c : s - cfg.flopsPenalty() * c));
+            }
             int width0 = originalWidths.getOrDefault(g.convs().get(0), g.filters());
             min.put(g.convs().get(0), Math.max(1, (int) Math.ceil(cfg.layerFloor() * width0 - 1e-9)));
         }
@@ -72,7 +76,9 @@ public final class GlobalRanking {
 
     /**
      * FLOPs one unit of each group saves (removing filter 0 for real: its own output channel and every
-     * consumer's input slice), divided by the mean over groups, so a typical unit costs about 1.
+     * consumer's input slice, in every conv of a residual group), divided by the mean over groups, so a
+     * typical unit costs about 1. Measured on the model being ranked, so it follows the pruning: a layer
+     * whose consumer has lost half its filters saves half as much downstream.
      */
     private static Map<ChannelGroups.Group, Double> relativeCosts(Model m, List<ChannelGroups.Group> groups) {
         long total = m.totalCost().flops();

@@ -26,7 +26,8 @@ public final class Lrp {
 
     /**
      * Relevance of every node for one input. The start is the output of the node before the softmax (or
-     * the model output if it is not a softmax), flattened: relevance 1 at {@code trueClass}, 0 elsewhere.
+     * the model output if it is not a softmax), flattened: relevance 1 at {@code trueClass}, 0 elsewhere,
+     * or with {@link LrpConfig.Start#CONTRASTIVE} that minus the softmax of those logits.
      *
      * @param m a model, ideally after {@link BatchNormFolding#fold}
      */
@@ -43,6 +44,10 @@ public final class Lrp {
         Map<String, double[]> rel = new HashMap<>();
         double[] r0 = new double[logits.length];
         r0[trueClass] = 1;
+        if (cfg.start() == LrpConfig.Start.CONTRASTIVE) {
+            double[] p = softmax(logits);
+            for (int k = 0; k < r0.length; k++) r0[k] -= p[k];
+        }
         rel.put(startName, r0);
         Map<String, Integer> convIndex = new HashMap<>();
         for (Node n : m.nodes()) if (n.op() instanceof Op.Conv2D) convIndex.put(n.name(), convIndex.size());
@@ -70,7 +75,9 @@ public final class Lrp {
             accumulate(rel, inName, epsilonRule(new LinearLayer(m, i), a, r, cfg.epsilon()));
         } else if (op instanceof Op.Conv2D) {
             boolean first = inName.equals(m.input().name());
-            LrpConfig.ConvRule rule = first ? cfg.firstConv() : cfg.hiddenRule(convIndex.get(n.name()), convIndex.size());
+            Op producer = first ? null : m.node(m.indexOf(inName)).op();
+            boolean readsPool = producer instanceof Op.MaxPool || producer instanceof Op.AvgPool;
+            LrpConfig.ConvRule rule = first ? cfg.firstConv() : cfg.hiddenRule(convIndex.get(n.name()), convIndex.size(), readsPool);
             accumulate(rel, inName, convRule(m, i, a, r, rule, cfg));
         } else if (op instanceof Op.Relu || op instanceof Op.Relu6 || op instanceof Op.LeakyRelu || op instanceof Op.Flatten) {
             // Activations: relevance is attributed to the linear layer below, not to the non-linearity.
@@ -96,6 +103,15 @@ public final class Lrp {
         } else {
             throw new ModelException("no LRP rule for " + op.name() + " (a softmax must be the model's last node)");
         }
+    }
+
+    private static double[] softmax(double[] z) {
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (double v : z) max = Math.max(max, v);
+        double[] p = new double[z.length];
+        for (int k = 0; k < z.length; k++) sum += p[k] = Math.exp(z[k] - max);
+        for (int k = 0; k < z.length; k++) p[k] /= sum;
+        return p;
     }
 
     static double stabilise(double z, double e) {

@@ -15,8 +15,12 @@ package io.edgefuse.pruner;
  * @param upperConv rule for the convs of the upper half (the same as {@code hiddenConv} unless a
  *     composite is asked for, see {@link #withUpperConv})
  * @param maxPool how a max pool passes relevance down
+ * @param afterPool rule for the convs that read a max or average pool's output, whichever half they are
+ *     in; null: no such exception (the half's rule)
+ * @param start which relevance the backward pass starts from at the logits
  */
-public record LrpConfig(double epsilon, double stabiliser, ConvRule firstConv, ConvRule hiddenConv, ConvRule upperConv, MaxPoolRule maxPool) {
+public record LrpConfig(double epsilon, double stabiliser, ConvRule firstConv, ConvRule hiddenConv, ConvRule upperConv, MaxPoolRule maxPool,
+        ConvRule afterPool, Start start) {
 
     public enum ConvRule {
         /** Same as for dense layers; with epsilon -> 0 on every layer LRP equals gradient x input. */
@@ -40,9 +44,27 @@ public record LrpConfig(double epsilon, double stabiliser, ConvRule firstConv, C
         PROPORTIONAL
     }
 
+    public enum Start {
+        /** R = 1 at the true class's logit, 0 elsewhere (Yeom et al.): what speaks for the true class. */
+        TRUE_CLASS,
+        /**
+         * R_k = [k = true] - p_k with p the softmax of the logits (the gradient of log p_true by the logits):
+         * the true class against the others, weighted by how much each competes. Sums to 0, and a sample the
+         * model is sure of (p_true near 1) starts with almost nothing.
+         */
+        CONTRASTIVE
+    }
+
     public LrpConfig {
         if (!(epsilon >= 0) || !(stabiliser >= 0)) throw new IllegalArgumentException("epsilon and stabiliser must be >= 0");
-        if (firstConv == null || hiddenConv == null || upperConv == null || maxPool == null) throw new IllegalArgumentException("every rule must be set");
+        if (firstConv == null || hiddenConv == null || upperConv == null || maxPool == null || start == null) {
+            throw new IllegalArgumentException("every rule must be set");
+        }
+    }
+
+    /** Without a rule for convs after a pool, relevance from the true class. */
+    public LrpConfig(double epsilon, double stabiliser, ConvRule firstConv, ConvRule hiddenConv, ConvRule upperConv, MaxPoolRule maxPool) {
+        this(epsilon, stabiliser, firstConv, hiddenConv, upperConv, maxPool, null, Start.TRUE_CLASS);
     }
 
     /**
@@ -69,16 +91,16 @@ public record LrpConfig(double epsilon, double stabiliser, ConvRule firstConv, C
     }
 
     public LrpConfig withEpsilon(double e) {
-        return new LrpConfig(e, stabiliser, firstConv, hiddenConv, upperConv, maxPool);
+        return new LrpConfig(e, stabiliser, firstConv, hiddenConv, upperConv, maxPool, afterPool, start);
     }
 
     public LrpConfig withFirstConv(ConvRule r) {
-        return new LrpConfig(epsilon, stabiliser, r, hiddenConv, upperConv, maxPool);
+        return new LrpConfig(epsilon, stabiliser, r, hiddenConv, upperConv, maxPool, afterPool, start);
     }
 
     /** The rule of every conv that does not read the input (lower and upper half alike). */
     public LrpConfig withHiddenConv(ConvRule r) {
-        return new LrpConfig(epsilon, stabiliser, firstConv, r, r, maxPool);
+        return new LrpConfig(epsilon, stabiliser, firstConv, r, r, maxPool, afterPool, start);
     }
 
     /**
@@ -87,15 +109,32 @@ public record LrpConfig(double epsilon, double stabiliser, ConvRule firstConv, C
      * after {@link #withHiddenConv}, which sets both.
      */
     public LrpConfig withUpperConv(ConvRule r) {
-        return new LrpConfig(epsilon, stabiliser, firstConv, hiddenConv, r, maxPool);
+        return new LrpConfig(epsilon, stabiliser, firstConv, hiddenConv, r, maxPool, afterPool, start);
     }
 
     public LrpConfig withMaxPool(MaxPoolRule r) {
-        return new LrpConfig(epsilon, stabiliser, firstConv, hiddenConv, upperConv, r);
+        return new LrpConfig(epsilon, stabiliser, firstConv, hiddenConv, upperConv, r, afterPool, start);
     }
 
-    /** The rule of conv number {@code index} (model order, from 0) of {@code count} that does not read the input. */
-    ConvRule hiddenRule(int index, int count) {
+    /**
+     * A composite by input kind: {@code r} for every conv that reads a max or average pool's output (null:
+     * none). On fmnist-vgg's per-layer check z+ ranked the layer below such a conv better and alpha2-beta1
+     * the layer below a conv that reads a ReLU (docs/pruning.md, "LRP sanity check").
+     */
+    public LrpConfig withAfterPool(ConvRule r) {
+        return new LrpConfig(epsilon, stabiliser, firstConv, hiddenConv, upperConv, maxPool, r, start);
+    }
+
+    public LrpConfig withStart(Start s) {
+        return new LrpConfig(epsilon, stabiliser, firstConv, hiddenConv, upperConv, maxPool, afterPool, s);
+    }
+
+    /**
+     * The rule of conv number {@code index} (model order, from 0) of {@code count} that does not read the
+     * input; {@code readsPool}: its input is a pool's output.
+     */
+    ConvRule hiddenRule(int index, int count, boolean readsPool) {
+        if (readsPool && afterPool != null) return afterPool;
         return 2 * index >= count ? upperConv : hiddenConv;
     }
 }

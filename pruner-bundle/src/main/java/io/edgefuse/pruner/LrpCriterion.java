@@ -4,7 +4,16 @@ import io.edgefuse.model.Model;
 import java.util.List;
 
 /** LRP relevance of each filter (Yeom et al. 2021), see {@link FilterRelevance}. */
-public record LrpCriterion(LrpConfig config) implements Criterion {
+public record LrpCriterion(LrpConfig config, FilterRelevance.Aggregation aggregation) implements Criterion {
+    public LrpCriterion {
+        if (config == null || aggregation == null) throw new IllegalArgumentException("LRP rules and aggregation are required");
+    }
+
+    /** The signed mean over samples. */
+    public LrpCriterion(LrpConfig config) {
+        this(config, FilterRelevance.Aggregation.SIGNED);
+    }
+
     @Override
     public String name() {
         return "lrp";
@@ -12,6 +21,6 @@ public record LrpCriterion(LrpConfig config) implements Criterion {
 
     @Override
     public FilterScores score(Model folded, List<Sample> samples, int step) {
-        return FilterRelevance.compute(folded, samples, config);
+        return FilterRelevance.compute(folded, samples, config, aggregation);
     }
 }

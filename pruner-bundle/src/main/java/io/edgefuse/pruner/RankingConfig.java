@@ -10,11 +10,27 @@ package io.edgefuse.pruner;
  * @param layerFloor every group keeps at least this fraction of its original filters (0: only one
  *     filter must stay); stops a criterion whose scores are concentrated on few filters from emptying a
  *     layer
+ * @param flopsPenalty lambda of Molchanov et al. 2017's FLOPs regularisation: the unit's normalised
+ *     score minus lambda times the FLOPs it saves relative to the mean unit (0: off). Unlike
+ *     {@code costAware} it shifts, not scales, so a clearly important filter stays important however
+ *     much it costs; exclusive with {@code costAware}
  */
-public record RankingConfig(Normalisation normalisation, boolean costAware, double layerFloor) {
+public record RankingConfig(Normalisation normalisation, boolean costAware, double layerFloor, double flopsPenalty) {
     public RankingConfig {
         if (normalisation == null) throw new IllegalArgumentException("normalisation is required");
         if (!(layerFloor >= 0 && layerFloor < 1)) throw new IllegalArgumentException("layer floor must be in [0, 1), got " + layerFloor);
+        if (!(flopsPenalty >= 0 && Double.isFinite(flopsPenalty))) throw new IllegalArgumentException("FLOPs penalty must be >= 0, got " + flopsPenalty);
+        if (costAware && flopsPenalty > 0) throw new IllegalArgumentException("per-FLOP cost and a FLOPs penalty are two ways to weigh the same thing: choose one");
+    }
+
+    /** Without a FLOPs penalty. */
+    public RankingConfig(Normalisation normalisation, boolean costAware, double layerFloor) {
+        this(normalisation, costAware, layerFloor, 0);
+    }
+
+    /** Whether units need the FLOPs they save. */
+    boolean weighsFlops() {
+        return costAware || flopsPenalty > 0;
     }
 
     /**
@@ -33,6 +49,7 @@ public record RankingConfig(Normalisation normalisation, boolean costAware, doub
 
     public String describe() {
         return normalisation.cliName() + " normalisation" + (costAware ? ", per FLOP saved" : "")
+                + (flopsPenalty > 0 ? String.format(java.util.Locale.ROOT, ", FLOPs penalty %.2f", flopsPenalty) : "")
                 + (layerFloor > 0 ? String.format(java.util.Locale.ROOT, ", layer floor %.2f", layerFloor) : "");
     }
 }

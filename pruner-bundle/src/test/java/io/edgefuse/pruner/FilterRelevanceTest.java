@@ -67,4 +67,79 @@ class FilterRelevanceTest {
             for (int k = 1; k < ranked.size(); k++) assertTrue(ranked.get(k - 1).score() <= ranked.get(k).score());
         }
     }
+    /** conv0 -> relu -> conv2 -> relu -> max pool -> conv5 (reads the pool) -> relu -> GAP -> dense, signed weights. */
+    private static Model pooled() {
+        TinyNet t = new TinyNet(8, 8, 2, 23);
+        String x = t.relu(t.conv("input", 3, Padding.SAME, 6));
+        x = t.relu(t.conv(x, 3, Padding.SAME, 6));
+        x = t.pool(true, x, 2, 2, Padding.VALID);
+        x = t.relu(t.conv(x, 3, Padding.SAME, 5));
+        t.dense(t.globalAvgPool(x), 4, null, null);
+        Model m = t.build();
+        assertEquals("maxpool4", m.node(m.indexOf("conv5")).input());
+        return m;
+    }
+
+    @Test
+    void absoluteAggregationAveragesTheMagnitudesOfEachSamplesSums() {
+        Model m = pooled();
+        List<Sample> samples = new ArrayList<>();
+        for (int k = 0; k < 8; k++) samples.add(new Sample(TinyNet.unitInput(m, 70 + k), k % 4));
+        LrpConfig cfg = LrpConfig.forPruning();
+        double[] abs = new double[6], signed = new double[6];
+        for (Sample s : samples) {
+            double[] v = Lrp.relevance(m, s.input(), s.label(), cfg).channelSums("conv2");
+            for (int k = 0; k < 6; k++) {
+                abs[k] += Math.abs(v[k]) / samples.size();
+                signed[k] += v[k] / samples.size();
+            }
+        }
+        assertArrayEquals(abs, FilterRelevance.compute(m, samples, cfg, FilterRelevance.Aggregation.ABSOLUTE).scores("conv2"), 1e-9);
+        assertArrayEquals(signed, FilterRelevance.compute(m, samples, cfg).scores("conv2"), 1e-9);
+        // alpha2-beta1 with signed dense weights: some filter is for some samples and against others, so the two differ.
+        assertTrue(!Arrays.equals(abs, signed), Arrays.toString(signed));
+        assertEquals(FilterRelevance.Aggregation.ABSOLUTE, FilterRelevance.Aggregation.named("absolute"));
+    }
+
+    @Test
+    void contrastiveStartIsTheTrueClassAgainstTheSoftmaxWeightedOthers() {
+        Model m = pooled();
+        Tensor in = TinyNet.unitInput(m, 5);
+        LrpConfig cfg = LrpConfig.forPruning();
+        Relevance one = Lrp.relevance(m, in, 2, cfg);
+        Relevance contrast = Lrp.relevance(m, in, 2, cfg.withStart(LrpConfig.Start.CONTRASTIVE));
+        String logits = one.startNode();
+        double[] z = Forward.run(m, in, m.indexOf(logits)).get(logits);
+        double[] p = new double[z.length];
+        double sum = 0;
+        for (int k = 0; k < z.length; k++) sum += p[k] = Math.exp(z[k]);
+        double[] start = new double[z.length];
+        for (int k = 0; k < z.length; k++) start[k] = (k == 2 ? 1 : 0) - p[k] / sum;
+        assertArrayEquals(start, contrast.channelSums(logits), 1e-9);
+        // Every rule is linear in the relevance it gets, so the contrastive relevance anywhere is the true class's
+        // minus the softmax-weighted relevances of every class.
+        double[] expected = one.channelSums("conv2");
+        for (int k = 0; k < z.length; k++) {
+            double[] rk = Lrp.relevance(m, in, k, cfg).channelSums("conv2");
+            for (int f = 0; f < rk.length; f++) expected[f] -= p[k] / sum * rk[f];
+        }
+        assertArrayEquals(expected, contrast.channelSums("conv2"), 1e-9);
+    }
+
+    @Test
+    void anAfterPoolRuleAppliesExactlyToTheConvsThatReadAPool() {
+        Model m = pooled();
+        Tensor in = TinyNet.unitInput(m, 9);
+        LrpConfig ab = LrpConfig.forPruning(), zp = LrpConfig.defaults(), composite = ab.withAfterPool(LrpConfig.ConvRule.Z_PLUS);
+        // conv5 reads the pool and is the last conv: its output relevance is the dense layer's either way, so below it
+        // the composite equals z+ and not alpha2-beta1.
+        Relevance c = Lrp.relevance(m, in, 1, composite);
+        assertArrayEquals(Lrp.relevance(m, in, 1, zp).channelSums("maxpool4"), c.channelSums("maxpool4"), 1e-12);
+        assertTrue(!Arrays.equals(Lrp.relevance(m, in, 1, ab).channelSums("maxpool4"), c.channelSums("maxpool4")));
+        // conv2 reads a ReLU: with the same relevance above it, it applies alpha2-beta1, so below it the composite
+        // differs from z+ everywhere (a z+ pass from conv2's relevance would stay non-negative; alpha2-beta1 need not).
+        double[] below = c.channelSums("conv0"), zBelow = Lrp.relevance(m, in, 1, zp).channelSums("conv0");
+        assertTrue(!Arrays.equals(below, zBelow));
+        assertEquals(ab.withAfterPool(null), ab);
+    }
 }

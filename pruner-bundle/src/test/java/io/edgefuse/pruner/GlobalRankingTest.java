@@ -83,6 +83,78 @@ class GlobalRankingTest {
     }
 
     @Test
+    void aFlopsPenaltySubtractsLambdaTimesTheRelativeSaving() {
+        Model m = net();
+        long total = m.totalCost().flops();
+        long c0 = total - FilterRemoval.remove(m, Map.of("conv0", Set.of(0))).totalCost().flops();
+        long c1 = total - FilterRemoval.remove(m, Map.of("conv2", Set.of(0))).totalCost().flops();
+        long c2 = total - FilterRemoval.remove(m, Map.of("conv5", Set.of(0))).totalCost().flops();
+        double mean = (c0 + c1 + c2) / 3.0;
+        // Equal scores: the filter that saves the most FLOPs goes first, the cheapest last.
+        FilterScores equal = FilterScores.of(Map.of("conv0", filled(4, 1), "conv2", filled(8, 1), "conv5", filled(8, 1)));
+        GlobalRanking g = GlobalRanking.of(m, equal, new RankingConfig(Normalisation.MEAN, false, 0, 0.3), Map.of());
+        assertEquals("conv0", g.units().get(0).conv());
+        assertEquals("conv5", g.units().get(g.units().size() - 1).conv());
+        for (GlobalRanking.Unit u : g.units()) {
+            long c = u.conv().equals("conv0") ? c0 : u.conv().equals("conv2") ? c1 : c2;
+            assertEquals(1.0 - 0.3 * c / mean, u.score(), 1e-9);
+        }
+        // A shift, not a scale: conv0's filter 3 (normalised score 2.8) stays above conv5's filter 0 (0.8) with the
+        // penalty, while dividing by the cost (conv0's filter saves over 4x the FLOPs of conv5's) puts it below.
+        FilterScores s = FilterScores.of(Map.of("conv0", new double[] {0.4, 0.4, 0.4, 2.8}, "conv2", filled(8, 1),
+                "conv5", new double[] {0.8, 1, 1, 1, 1, 1, 1, 1.2}));
+        assertTrue(c0 > 4 * c2, c0 + " " + c2);
+        GlobalRanking shifted = GlobalRanking.of(m, s, new RankingConfig(Normalisation.MEAN, false, 0, 0.3), Map.of());
+        GlobalRanking divided = GlobalRanking.of(m, s, new RankingConfig(Normalisation.MEAN, true, 0), Map.of());
+        assertTrue(indexOf(shifted, "conv0", 3) > indexOf(shifted, "conv5", 0));
+        assertTrue(indexOf(divided, "conv0", 3) < indexOf(divided, "conv5", 0));
+        assertThrows(IllegalArgumentException.class, () -> new RankingConfig(Normalisation.MEAN, true, 0, 0.3));
+        assertThrows(IllegalArgumentException.class, () -> new RankingConfig(Normalisation.MEAN, false, 0, -1));
+    }
+
+    private static int indexOf(GlobalRanking g, String conv, int filter) {
+        for (int i = 0; i < g.units().size(); i++) {
+            if (g.units().get(i).conv().equals(conv) && g.units().get(i).filter() == filter) return i;
+        }
+        throw new AssertionError(conv + " " + filter);
+    }
+
+    @Test
+    void aResidualGroupsUnitCountsTheSavingOfEveryMember() {
+        // c0 -> relu -> branch (3x3, 4) ; shortcut (3x3 on the input, 4) ; add -> relu -> head (3x3, 3) -> GAP -> dense.
+        TinyNet t = new TinyNet(8, 8, 1, 11);
+        String c0 = t.conv("input", 3, Padding.SAME, 4);
+        String branch = t.conv(t.relu(c0), 3, Padding.SAME, 4);
+        String shortcut = t.conv("input", 3, Padding.SAME, 4);
+        String head = t.conv(t.relu(t.add(branch, shortcut)), 3, Padding.SAME, 3);
+        t.dense(t.globalAvgPool(head), 2, null, null);
+        Model m = t.build();
+        assertEquals(List.of(branch, shortcut), ChannelGroups.of(m).groupOf(branch).convs());
+        // Per position (8x8, no biases): one channel of the group is the branch's filter (2 x 3x3x4), the
+        // shortcut's (2 x 3x3x1), one channel of the add and of its relu (1 + 1) and the head's input slice (2 x 3x3 x 3).
+        long group = 64L * (72 + 18 + 1 + 1 + 54);
+        // c0's filter: its own (2 x 3x3x1), its relu (1) and the branch's input slice (2 x 3x3 x 4).
+        long first = 64L * (18 + 1 + 72);
+        // The head's filter: its own (2 x 3x3x4), the global pool's channel (64 / 64 = 1 per position) and one dense row (2 x 2 in all).
+        long last = 64L * (72 + 1) + 4;
+        long total = m.totalCost().flops();
+        assertEquals(group, total - FilterRemoval.remove(m, Map.of(shortcut, Set.of(0))).totalCost().flops());
+        assertEquals(first, total - FilterRemoval.remove(m, Map.of(c0, Set.of(0))).totalCost().flops());
+        assertEquals(last, total - FilterRemoval.remove(m, Map.of(head, Set.of(0))).totalCost().flops());
+        FilterScores equal = FilterScores.of(Map.of(c0, filled(4, 1), branch, filled(4, 1), shortcut, filled(4, 1), head, filled(3, 1)));
+        double mean = (group + first + last) / 3.0;
+        for (RankingConfig cfg : List.of(new RankingConfig(Normalisation.MEAN, true, 0), new RankingConfig(Normalisation.MEAN, false, 0, 0.5))) {
+            GlobalRanking g = GlobalRanking.of(m, equal, cfg, Map.of());
+            // The group's units (named by its first conv) go first, then c0's, then the head's.
+            assertEquals(branch, g.units().get(0).conv());
+            assertEquals(c0, g.units().get(4).conv());
+            assertEquals(head, g.units().get(g.units().size() - 1).conv());
+            double expected = cfg.costAware() ? mean / group : 1 - 0.5 * group / mean;
+            assertEquals(expected, g.units().get(0).score(), 1e-9);
+        }
+    }
+
+    @Test
     void aLayerFloorKeepsThatShareOfTheOriginalWidth() {
         Model m = net();
         // conv5's score is all on one filter (as LRP's often is): without a floor it would lose all the others.

@@ -68,7 +68,7 @@ final class PruneCommand implements Callable<Integer> {
         double target = stop.targetFlops == null ? Double.NaN : stop.targetFlops;
         double drop = stop.maxDrop == null ? Double.NaN : stop.maxDrop;
         var cfg = o.config(target, drop, List.of());
-        Criterion crit = Criterion.named(criterion, o.seed, o.lrp());
+        Criterion crit = Criterion.named(criterion, o.seed, o.lrpCriterion());
         if (finetuneEpochs < 0) throw new IllegalArgumentException("--finetune-epochs must be >= 0, got " + finetuneEpochs);
         Model m = ModelArg.load(model, err);
         PruneData data = PruneData.load(m.input(), o, err);

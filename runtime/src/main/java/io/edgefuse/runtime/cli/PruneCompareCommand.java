@@ -61,7 +61,7 @@ final class PruneCompareCommand implements Callable<Integer> {
         PruneOptions o = options;
         PruningConfig cfg = o.config(Double.NaN, Double.NaN, points);
         List<Criterion> crits = new ArrayList<>();
-        for (String c : criteria) crits.add(Criterion.named(c, o.seed, o.lrp()));
+        for (String c : criteria) crits.add(Criterion.named(c, o.seed, o.lrpCriterion()));
         if (finetuneEpochs < 0) throw new IllegalArgumentException("--finetune-epochs must be >= 0, got " + finetuneEpochs);
         Model m = ModelArg.load(model, err);
         PruneData data = PruneData.load(m.input(), o, err);

@@ -1,6 +1,8 @@
 package io.edgefuse.runtime.cli;
 
+import io.edgefuse.pruner.FilterRelevance;
 import io.edgefuse.pruner.LrpConfig;
+import io.edgefuse.pruner.LrpCriterion;
 import io.edgefuse.pruner.Normalisation;
 import io.edgefuse.pruner.PruningConfig;
 import io.edgefuse.pruner.RankingConfig;
@@ -32,6 +34,10 @@ final class PruneOptions {
     @Option(names = "--cost-aware", description = "Rank by normalised score per FLOP a filter saves (relative to the average filter) instead of by score.")
     boolean costAware;
 
+    @Option(names = "--flops-penalty", paramLabel = "LAMBDA", description = "Rank by normalised score minus LAMBDA x the FLOPs a filter saves"
+            + " (relative to the average filter; Molchanov et al. 2017's FLOPs regularisation), recomputed every step. Not with --cost-aware. Default: 0 (off).")
+    Double flopsPenalty;
+
     @Option(names = "--layer-floor", description = "Every layer keeps at least this fraction of its original filters (0: at least one, the previous default). Default: 0.25.")
     Double layerFloor;
 
@@ -59,6 +65,19 @@ final class PruneOptions {
     @Option(names = "--lrp-upper-rule", description = "A composite: this rule (z+, alpha2beta1 or epsilon) for the convs in the upper half of the"
             + " model's convs, --lrp-hidden-rule for the lower ones. Default: the same as --lrp-hidden-rule.")
     String lrpUpperRule;
+
+    @Option(names = "--lrp-after-pool-rule", description = "A composite by input kind: this rule (z+, alpha2beta1 or epsilon) for every conv that"
+            + " reads a max or average pool's output, whichever half it is in. Default: none (the half's rule).")
+    String lrpAfterPoolRule;
+
+    @Option(names = "--lrp-start", defaultValue = "true-class", description = "Where LRP's backward pass starts: true-class (relevance 1 at the true"
+            + " class's logit, Yeom et al.) or contrastive (1 - p at the true class, -p_k at each other class k, p the softmax: the true class"
+            + " against its competitors). Default: ${DEFAULT-VALUE}.")
+    String lrpStart;
+
+    @Option(names = "--lrp-aggregation", defaultValue = "signed", description = "How a filter's per-sample LRP relevances become its score:"
+            + " signed (their mean) or absolute (the mean of their magnitudes). Default: ${DEFAULT-VALUE}.")
+    String lrpAggregation;
 
     @Option(names = "--test-images", description = "Report test accuracy on the first N test images only (quick looks). Default: all 10000.")
     Integer testImages;
@@ -109,7 +128,36 @@ final class PruneOptions {
 
     LrpConfig lrp() {
         LrpConfig c = LrpConfig.defaults().withHiddenConv(hiddenRule("--lrp-hidden-rule", lrpHiddenRule));
-        return lrpUpperRule == null ? c : c.withUpperConv(hiddenRule("--lrp-upper-rule", lrpUpperRule));
+        if (lrpUpperRule != null) c = c.withUpperConv(hiddenRule("--lrp-upper-rule", lrpUpperRule));
+        if (lrpAfterPoolRule != null) c = c.withAfterPool(hiddenRule("--lrp-after-pool-rule", lrpAfterPoolRule));
+        return c.withStart(switch (lrpStart) {
+            case "true-class" -> LrpConfig.Start.TRUE_CLASS;
+            case "contrastive" -> LrpConfig.Start.CONTRASTIVE;
+            default -> throw new IllegalArgumentException("--lrp-start is true-class or contrastive, got '" + lrpStart + "'");
+        });
+    }
+
+    LrpCriterion lrpCriterion() {
+        FilterRelevance.Aggregation a;
+        try {
+            a = FilterRelevance.Aggregation.named(lrpAggregation);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--lrp-aggregation is signed or absolute, got '" + lrpAggregation + "'");
+        }
+        return new LrpCriterion(lrp(), a);
+    }
+
+    /** The LRP options that differ from the defaults, for the report's mode line. */
+    private String lrpText() {
+        StringBuilder b = new StringBuilder();
+        LrpConfig d = LrpConfig.forPruning();
+        if (lrp().hiddenConv() != d.hiddenConv() || lrpUpperRule != null) {
+            b.append(", LRP hidden convs ").append(lrpHiddenRule).append(lrpUpperRule == null ? "" : ", upper half " + lrpUpperRule);
+        }
+        if (lrpAfterPoolRule != null) b.append(", LRP after pools ").append(lrpAfterPoolRule);
+        if (!lrpStart.equals("true-class")) b.append(", LRP start ").append(lrpStart);
+        if (!lrpAggregation.equals("signed")) b.append(", LRP aggregation ").append(lrpAggregation);
+        return b.toString();
     }
 
     private static LrpConfig.ConvRule hiddenRule(String option, String name) {
@@ -123,14 +171,16 @@ final class PruneOptions {
 
     RankingConfig ranking() {
         RankingConfig d = RankingConfig.defaults();
+        if (flopsPenalty != null && !(flopsPenalty >= 0)) throw new IllegalArgumentException("--flops-penalty must be >= 0, got " + flopsPenalty);
+        if (flopsPenalty != null && flopsPenalty > 0 && costAware) throw new IllegalArgumentException("--flops-penalty and --cost-aware weigh the same FLOPs two ways: give one");
         return new RankingConfig(normalisation == null ? d.normalisation() : Normalisation.named(normalisation), costAware,
-                layerFloor == null ? d.layerFloor() : layerFloor);
+                layerFloor == null ? d.layerFloor() : layerFloor, flopsPenalty == null ? d.flopsPenalty() : flopsPenalty);
     }
 
     String modeText() {
         String mode = fixed() ? "fixed rate " + this.mode.fixedRate
                 : String.format(java.util.Locale.ROOT, "adaptive (r0 %.3f, x1.5 / x0.5, tolerance %.2f points)", rate, tolerancePoints);
         return mode + ", " + ranking().describe() + (meanCompensation ? ", mean compensation" : "") + (bnReestimate ? ", batch-norm re-estimation" : "")
-                + (lrp().equals(LrpConfig.forPruning()) ? "" : ", LRP hidden convs " + lrpHiddenRule + (lrpUpperRule == null ? "" : ", upper half " + lrpUpperRule));
+                + lrpText();
     }
 }
