@@ -159,7 +159,7 @@ public final class Membership {
         if (then == null || moved(then, now)) {
             plannedMessage.put(node, now);
             replan();
-            LOG.info("node {} message path learned: {}{}", node, e, then == null ? "" : " (moved, re-planning)");
+            LOG.info("node {} message path learned: {}{}", node, e, (then == null ? " (" : " (moved, ") + (holding ? "re-plan when plans are released)" : "re-planning)"));
         }
     }
 
