@@ -22,8 +22,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CostModelTest {
-    // 1 GFLOP/s everywhere, no overheads, 8 Mbit/s = 1 MB/s, no latency: numbers easy to check by hand.
-    private static final DeviceProfile UNIT = DeviceProfile.of("unit", 1, 1, 1, 1, 1, 0, 0, 1024);
+    // 1 GFLOP/s everywhere, no overheads, no message path, 8 Mbit/s = 1 MB/s, no latency: numbers easy to check by hand.
+    private static final DeviceProfile UNIT = DeviceProfile.of("unit", 1, 1, 1, 1, 1, 0, 0, 1024).withMessagePath(0, 0);
     private static final LinkProfile MB_PER_S = new LinkProfile("1MB/s", 0, 8);
 
     private static Model conv() {
@@ -54,5 +54,34 @@ class CostModelTest {
         assertEquals(2.5, s.finish().get("b"), 1e-12);
         assertEquals(4.0, s.makespan(), 1e-12);
         assertEquals(2.0, s.busy().get("a"), 1e-12);
+    }
+
+    @Test
+    void theMessagePathIsChargedOnTheNodesSideBesideItsCompute() {
+        // 200 ms per task (100 per message) + 1000 ms per MB: a 1 MB message occupies the message path 1.1 s.
+        DeviceProfile slow = UNIT.withMessagePath(200, 1000);
+        Cluster c = new Cluster(List.of(new ClusterNode("a", slow, MB_PER_S)));
+        TileCost t = new TileCost("a", 0, 1.0, 1_000_000, 1_000_000);
+        assertEquals(1.1, slow.messageSeconds(1_000_000), 1e-12);
+        // alone: link 1 + decode 1.1 + compute 1 + encode 1.1 + link 1
+        assertEquals(5.2, CostModel.aloneSeconds(t, c.node("a")), 1e-12);
+        StageCost s = CostModel.schedule(List.of(t, t), c);
+        // tile 1: on the link 0-1, decoded 1-2.1, computed 2.1-3.1, encoded 3.1-4.2, back 5.2.
+        // tile 2: on the link 1-2, decoded 2.1-3.2 (after tile 1's decode), computed 3.2-4.2, encoded 4.2-5.3
+        // (beside tile 1's upload: input and output handling are separate), back 5.3-6.3.
+        assertEquals(6.3, s.finish().get("a"), 1e-12);
+        assertEquals(2.0, s.busy().get("a"), 1e-12);
+    }
+
+    @Test
+    void aProfileWithoutMessageFiguresGetsAPi4sScaledByItsScalarScore() {
+        DeviceProfile half = DeviceProfile.of("half-a-pi4", 5, 1, 1, 1, 1, 0, 0, 1024);
+        assertEquals(24.0, half.messageOverheadMs(), 1e-9);
+        assertEquals(23.0, half.messageMsPerMb(), 1e-9);
+        DeviceProfile pi4 = io.edgefuse.allocator.cluster.Profiles.device("pi4");
+        assertEquals(DeviceProfile.PI4_MESSAGE_MS, pi4.messageOverheadMs(), 1e-12);
+        // scaling compute leaves the message path alone: the coordinator learns it apart
+        assertEquals(pi4.messageMsPerMb(), pi4.scaled(0.5).messageMsPerMb(), 1e-12);
+        assertEquals(half.messageMsPerMb(), half.scaled(2).messageMsPerMb(), 1e-12);
     }
 }

@@ -1,9 +1,11 @@
 package io.edgefuse.node;
 
 import io.edgefuse.engine.tf.TfExecutor;
+import io.edgefuse.engine.tf.WeightPolicy;
 import io.edgefuse.model.exec.CapacityProbe;
 import io.edgefuse.model.exec.Executor;
 import io.edgefuse.model.exec.JavaExecutor;
+import org.slf4j.LoggerFactory;
 
 /** Entry point for the CLI ({@code edgefuse node ...}) and the DS component: config in, running node out. */
 public final class NodeMain {
@@ -121,6 +123,8 @@ public final class NodeMain {
                 // Before any other session: TensorFlow's kernels then run on threads of a known name, apart
                 // from the Java threads that decode and encode frames (the emulated cluster throttles each).
                 tf.startThreadPools();
+                LoggerFactory.getLogger(NodeMain.class).info("tf executor: {} weight binding ({}={}), graph cache {}", tf.weightPolicy(),
+                        WeightPolicy.ONEDNN_ENV, System.getenv(WeightPolicy.ONEDNN_ENV), config.graphCache());
                 yield tf;
             }
             case "java" -> new JavaExecutor();

@@ -10,9 +10,16 @@ import java.util.Map;
  * single-thread score of `sysbench cpu` 1.0.20, events/s at the default --cpu-max-prime=10000; NaN when
  * no published figure is known, see {@link #scalarScore()}). The planner does not use the scalar score;
  * the emulated cluster (docs/testbed.md) sizes the CPU share of a node's Java message handling by it.
+ *
+ * <p>The <b>message path</b> is what a tile costs on the node's side of its two messages beyond the link
+ * itself: reading and decoding the task from the socket, copying the tensor into the engine and the result
+ * out of it, encoding and publishing the result ({@code messageOverheadMs} per task, {@code messageMsPerMb}
+ * per MB of input plus output, MB = 10^6 bytes). {@link #messageSeconds(long)} charges half the fixed part
+ * to each of the two messages. NaN means no figure of its own: then the Pi 4's figures scaled by the scalar
+ * score, see {@link #messageOverheadMs()}. docs/planner.md says where the figures come from.
  */
 public record DeviceProfile(String name, Map<OpClass, Double> gflops, double layerOverheadMs, double taskOverheadMs, long memoryBytes,
-                            double scalarScore) {
+                            double scalarScore, double messageOverheadMs, double messageMsPerMb) {
 
     /**
      * Scalar score per conv GFLOP/s of a Raspberry Pi 4 (1477.83 events/s, 10 GFLOP/s): the default for
@@ -21,8 +28,21 @@ public record DeviceProfile(String name, Map<OpClass, Double> gflops, double lay
      */
     public static final double PI4_SCALAR_PER_CONV_GFLOPS = 147.783;
 
+    /** A Raspberry Pi 4's published scalar score (see {@link Profiles}), the reference for the message-path defaults. */
+    public static final double PI4_SCALAR_SCORE = 1477.83;
+
+    /**
+     * A Raspberry Pi 4's message path: fixed ms per task and ms per MB in + out (docs/planner.md, "Message
+     * path": measured on the emulated cluster, host CPU time per MB scaled by the scalar-score ratio).
+     */
+    public static final double PI4_MESSAGE_MS = 12.0, PI4_MESSAGE_MS_PER_MB = 11.5;
+
     public DeviceProfile(String name, Map<OpClass, Double> gflops, double layerOverheadMs, double taskOverheadMs, long memoryBytes) {
         this(name, gflops, layerOverheadMs, taskOverheadMs, memoryBytes, Double.NaN);
+    }
+
+    public DeviceProfile(String name, Map<OpClass, Double> gflops, double layerOverheadMs, double taskOverheadMs, long memoryBytes, double scalarScore) {
+        this(name, gflops, layerOverheadMs, taskOverheadMs, memoryBytes, scalarScore, Double.NaN, Double.NaN);
     }
 
     public DeviceProfile {
@@ -32,6 +52,34 @@ public record DeviceProfile(String name, Map<OpClass, Double> gflops, double lay
             if (g == null || !(g > 0)) throw new IllegalArgumentException("device profile " + name + " lacks a positive GFLOP/s for " + c);
         }
         if (!Double.isNaN(scalarScore) && !(scalarScore > 0)) throw new IllegalArgumentException("device profile " + name + ": scalar score must be > 0, not " + scalarScore);
+        if (!Double.isNaN(messageOverheadMs) && !(messageOverheadMs >= 0) || !Double.isNaN(messageMsPerMb) && !(messageMsPerMb >= 0)) {
+            throw new IllegalArgumentException("device profile " + name + ": message costs must be >= 0, not " + messageOverheadMs + " ms and " + messageMsPerMb + " ms/MB");
+        }
+    }
+
+    /**
+     * Fixed message-path cost per task (ms, both messages together): the profile's own figure, or a Pi 4's
+     * scaled by how much slower or faster this device's scalar core is (the message path is scalar Java work).
+     */
+    @Override
+    public double messageOverheadMs() {
+        return Double.isNaN(messageOverheadMs) ? PI4_MESSAGE_MS * PI4_SCALAR_SCORE / scalarScore() : messageOverheadMs;
+    }
+
+    /** Message-path cost per MB of input plus output (ms): the profile's own, or a Pi 4's scaled as {@link #messageOverheadMs()}. */
+    @Override
+    public double messageMsPerMb() {
+        return Double.isNaN(messageMsPerMb) ? PI4_MESSAGE_MS_PER_MB * PI4_SCALAR_SCORE / scalarScore() : messageMsPerMb;
+    }
+
+    /** Seconds one message of {@code bytes} (a task or a result) occupies the node's message path: half the fixed cost plus its MBs. */
+    public double messageSeconds(long bytes) {
+        return (messageOverheadMs() / 2 + messageMsPerMb() * bytes / 1e6) / 1000.0;
+    }
+
+    /** The same profile with this message path (ms per task, ms per MB in + out). */
+    public DeviceProfile withMessagePath(double overheadMs, double msPerMb) {
+        return new DeviceProfile(name, gflops, layerOverheadMs, taskOverheadMs, memoryBytes, scalarScore, overheadMs, msPerMb);
     }
 
     /** The published scalar score, or (NaN given) the Pi 4's score scaled by this device's conv rate. */
@@ -42,7 +90,7 @@ public record DeviceProfile(String name, Map<OpClass, Double> gflops, double lay
 
     /** The same profile with this published scalar score (see the type's comment). */
     public DeviceProfile withScalarScore(double score) {
-        return new DeviceProfile(name, gflops, layerOverheadMs, taskOverheadMs, memoryBytes, score);
+        return new DeviceProfile(name, gflops, layerOverheadMs, taskOverheadMs, memoryBytes, score, messageOverheadMs, messageMsPerMb);
     }
 
     public static DeviceProfile of(String name, double conv, double depthwise, double pool, double dense, double elementwise,
@@ -65,11 +113,15 @@ public record DeviceProfile(String name, Map<OpClass, Double> gflops, double lay
         return flops / (gflops(c) * 1e9);
     }
 
-    /** The same device running {@code factor} times as fast (0.5 = throttled to half speed). */
+    /**
+     * The same device computing {@code factor} times as fast (0.5 = throttled to half speed). The message
+     * path keeps its figures: the coordinator estimates it apart from compute (MessagePathEstimate).
+     */
     public DeviceProfile scaled(double factor) {
         Map<OpClass, Double> g = new EnumMap<>(OpClass.class);
         gflops.forEach((k, v) -> g.put(k, v * factor));
-        return new DeviceProfile(name, g, layerOverheadMs / factor, taskOverheadMs / factor, memoryBytes, scalarScore * factor);
+        return new DeviceProfile(name, g, layerOverheadMs / factor, taskOverheadMs / factor, memoryBytes, scalarScore * factor,
+                messageOverheadMs(), messageMsPerMb());
     }
 
     /** A profile from a node's micro-benchmark (see io.edgefuse.model.exec.CapacityProbe); op classes by wire name. */
@@ -87,6 +139,6 @@ public record DeviceProfile(String name, Map<OpClass, Double> gflops, double lay
     public DeviceProfile withGflops(Map<OpClass, Double> measured) {
         Map<OpClass, Double> g = new EnumMap<>(gflops);
         g.putAll(measured);
-        return new DeviceProfile(name, g, layerOverheadMs, taskOverheadMs, memoryBytes, scalarScore);
+        return new DeviceProfile(name, g, layerOverheadMs, taskOverheadMs, memoryBytes, scalarScore, messageOverheadMs, messageMsPerMb);
     }
 }

@@ -81,6 +81,8 @@ public final class Coordinator implements AutoCloseable {
         final double predictedComputeMs, predictedTotalMs;
         String node;
         boolean onWire;
+        /** Sent to a node with nothing else of ours outstanding: its round trip has no queue wait in it (a message-path sample). */
+        boolean alone;
         int attempts = 1;
         long sentNanos;
         ScheduledFuture<?> timeout;
@@ -141,7 +143,8 @@ public final class Coordinator implements AutoCloseable {
             return;
         }
         try {
-            loop.execute(() -> handle(r));
+            int bytes = payload.length;
+            loop.execute(() -> handle(r, bytes));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // Results still on the wire when the coordinator shuts down have nobody left to answer.
             LOG.debug("dropped result {} of request {}: coordinator closed", r.task(), r.request());
@@ -207,7 +210,7 @@ public final class Coordinator implements AutoCloseable {
             byte[] frame = new TaskFrame(r.id, task, r.model.name(), r.model.version(), s.first(), s.last(), in, out, deadline, tileIn).encode(config.dtype());
             ClusterNode node = r.plan.cluster().node(a.device());
             TileCost tc = r.plan.cost().tile(s, out, node);
-            double total = (node.link().seconds(tc.inBytes()) + tc.computeSeconds() + node.link().seconds(tc.outBytes())) * 1000;
+            double total = CostModel.aloneSeconds(tc, node) * 1000;
             Pending p = new Pending(r, r.stage, task, out, frame, tc.computeSeconds() * 1000, total);
             pending.put(task, p);
             send(p, a.device());
@@ -226,6 +229,7 @@ public final class Coordinator implements AutoCloseable {
 
     private void transmit(Pending p, String node) {
         p.onWire = true;
+        p.alone = windows.outstanding(node) == 1;
         p.sentNanos = System.nanoTime();
         long timeout = Math.max(config.minTaskTimeoutMs(), (long) (config.taskTimeoutFactor() * p.predictedTotalMs));
         p.timeout = loop.schedule(() -> {
@@ -238,7 +242,7 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    private void handle(ResultFrame r) {
+    private void handle(ResultFrame r, int resultBytes) {
         Pending p = pending.get(r.task());
         if (p == null) {
             LOG.debug("late or duplicate result for {} from {}", r.task(), r.node());
@@ -260,10 +264,17 @@ public final class Coordinator implements AutoCloseable {
         p.timeout.cancel(false);
         leave(p);
         membership.observe(r.node(), p.predictedComputeMs, r.computeMs());
+        double roundTripMs = (System.nanoTime() - p.sentNanos) / 1e6;
+        if (p.alone && r.node().equals(p.node)) {
+            // What the round trip took beyond the node's compute and the link both ways: the node's message
+            // path (and the broker's hops), learned per node (docs/planner.md, "Message path").
+            double linkMs = (config.link().seconds(p.frame.length) + config.link().seconds(resultBytes)) * 1000;
+            membership.observeMessage(r.node(), (p.frame.length + (double) resultBytes) / 1e6, roundTripMs - r.computeMs() - linkMs);
+        }
         if (LOG.isDebugEnabled()) {
             // Predicted against measured, per tile: where a plan's time goes (docs/testbed.md reads these).
             LOG.debug("tile {} on {}: round trip {} ms (predicted {}), node compute {} ms (predicted {})", p.task, r.node(),
-                    String.format("%.0f", (System.nanoTime() - p.sentNanos) / 1e6), String.format("%.0f", p.predictedTotalMs),
+                    String.format("%.0f", roundTripMs), String.format("%.0f", p.predictedTotalMs),
                     String.format("%.0f", r.computeMs()), String.format("%.0f", p.predictedComputeMs));
         }
         if (p.region == null) run.output = r.output();

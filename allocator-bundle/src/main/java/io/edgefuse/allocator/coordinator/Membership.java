@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * The cluster as the coordinator sees it, from retained status messages (online flag, capacity, models)
  * and heartbeats (queue depth, models). A node is lost when its Last Will says offline or when it
  * missed heartbeats for longer than the timeout. Every change of who is online or of the model
- * versions they hold bumps the epoch, which invalidates cached plans.
+ * versions they hold bumps the epoch, which invalidates cached plans; so does a node's learned message
+ * path when it is first used or has moved materially ({@link #observeMessage}). The planner's view of a
+ * node ({@link #cluster}) is its status, scaled by the observed compute speed, with its learned message
+ * path once there is one.
  */
 public final class Membership {
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
@@ -30,6 +33,8 @@ public final class Membership {
     private final Map<String, Double> speedFactor = new ConcurrentHashMap<>();
     private final Map<String, Double> taskOverheadMs = new ConcurrentHashMap<>();
     private final Map<String, Integer> taskSlots = new ConcurrentHashMap<>();
+    private final Map<String, MessagePathEstimate> messagePaths = new HashMap<>();
+    private final Map<String, double[]> plannedMessage = new HashMap<>();
     private final AtomicLong epoch = new AtomicLong();
     private final long heartbeatTimeoutMs;
     private volatile Consumer<String> onLost = n -> {};
@@ -90,10 +95,101 @@ public final class Membership {
         onLost.accept(node);
     }
 
+    /** What the coordinator learns from the tiles it gets back. */
+    public enum Learning {
+        /** compute speed and message path (the default) */
+        ALL,
+        /** the message path only; compute figures stay the nodes' own */
+        MESSAGE_PATH,
+        /** nothing: the tiles are not representative (e.g. a benchmark's warm-up with the CPU quotas lifted) */
+        NONE
+    }
+
+    private volatile Learning learning = Learning.ALL;
+    private boolean holding, replanDue;
+
+    /** What to learn from now on. */
+    public void learning(Learning l) {
+        this.learning = l;
+    }
+
+    /**
+     * While held, what is learned does not make the coordinator re-plan; releasing re-plans once if it
+     * would have. A benchmark holds plans while it learns, so that every request runs a plan whose tile
+     * graphs the nodes have built.
+     */
+    public synchronized void holdPlans(boolean hold) {
+        holding = hold;
+        if (!hold && replanDue) {
+            replanDue = false;
+            epoch.incrementAndGet();
+        }
+    }
+
+    private synchronized void replan() {
+        if (holding) replanDue = true;
+        else epoch.incrementAndGet();
+    }
+
     /** Folds an observed task (predicted vs actual compute) into the node's speed estimate. */
     public void observe(String node, double predictedMs, double actualMs) {
+        if (learning != Learning.ALL) return;
         if (!(predictedMs > 0) || !(actualMs > 0)) return;
         speedFactor.merge(node, predictedMs / actualMs, (old, obs) -> io.edgefuse.allocator.sim.SpeedEstimate.update(old, obs, 0.5));
+    }
+
+    /**
+     * Folds one tile's message-path sample into the node's estimate ({@link MessagePathEstimate}): {@code mb}
+     * its MB in + out, {@code excessMs} its round trip minus the node's compute minus the link both ways.
+     * Once the estimate has {@link MessagePathEstimate#MIN_SAMPLES} samples, plans use it; the epoch is
+     * bumped (cached plans are re-planned) when that happens and whenever its prediction for a small
+     * (0.1 MB) or a large (2 MB) tile has moved by more than {@link #MESSAGE_REPLAN} since the last bump.
+     */
+    public synchronized void observeMessage(String node, double mb, double excessMs) {
+        NodeInfo n = nodes.get(node);
+        if (n == null || learning == Learning.NONE) return;
+        MessagePathEstimate e = messagePaths.computeIfAbsent(node, k -> {
+            DeviceProfile d = profile(n);
+            return new MessagePathEstimate(d.messageOverheadMs(), d.messageMsPerMb());
+        });
+        e.observe(mb, excessMs);
+        if (!e.learned()) return;
+        double[] now = {e.predictMs(0.1), e.predictMs(2)};
+        double[] then = plannedMessage.get(node);
+        if (then == null || moved(then, now)) {
+            plannedMessage.put(node, now);
+            replan();
+            LOG.info("node {} message path learned: {}{}", node, e, then == null ? "" : " (moved, re-planning)");
+        }
+    }
+
+    /** Relative change of a predicted message-path time that triggers a re-plan. */
+    static final double MESSAGE_REPLAN = 0.2;
+
+    private static boolean moved(double[] then, double[] now) {
+        for (int i = 0; i < then.length; i++) {
+            if (Math.abs(now[i] - then[i]) > MESSAGE_REPLAN * Math.max(then[i], 1.0)) return true;
+        }
+        return false;
+    }
+
+    /** Copies of the nodes' message-path estimates (node -> estimate). */
+    public synchronized Map<String, MessagePathEstimate> messagePaths() {
+        Map<String, MessagePathEstimate> m = new LinkedHashMap<>();
+        messagePaths.forEach((k, v) -> m.put(k, v.copy()));
+        return m;
+    }
+
+    /**
+     * Starts from estimates another coordinator learned from the same nodes (bench cluster runs one
+     * coordinator per planner); plans are re-made with them.
+     */
+    public synchronized void adoptMessagePaths(Map<String, MessagePathEstimate> learned) {
+        learned.forEach((k, v) -> {
+            messagePaths.put(k, v.copy());
+            if (v.learned()) plannedMessage.put(k, new double[] {v.predictMs(0.1), v.predictMs(2)});
+        });
+        replan();
     }
 
     /** Tiles the node holds at once (its workers and queue), as its status says; unlimited when it does not say. */
@@ -121,11 +217,24 @@ public final class Membership {
         List<ClusterNode> l = new ArrayList<>();
         for (NodeInfo n : online()) {
             if (!n.has(model, version)) continue;
-            DeviceProfile d = DeviceProfile.measured(n.name(), withDefaults(n.gflops()), n.layerOverheadMs(), taskOverheadMs.getOrDefault(n.name(), 1.0), n.memoryBytes());
+            DeviceProfile d = profile(n);
+            MessagePathEstimate e;
+            synchronized (this) {
+                e = messagePaths.get(n.name());
+                if (e != null && e.learned()) d = d.withMessagePath(e.fixedMs(), e.perMbMs());
+            }
             double f = speedFactor.getOrDefault(n.name(), 1.0);
             l.add(new ClusterNode(n.name(), f == 1.0 ? d : d.scaled(f), link));
         }
         return l.isEmpty() ? null : new Cluster(l);
+    }
+
+    /**
+     * The node as its status describes it: measured rates, overheads, memory; its message path the default
+     * for its scalar speed (DeviceProfile#messageOverheadMs), since a node does not measure that itself.
+     */
+    private DeviceProfile profile(NodeInfo n) {
+        return DeviceProfile.measured(n.name(), withDefaults(n.gflops()), n.layerOverheadMs(), taskOverheadMs.getOrDefault(n.name(), 1.0), n.memoryBytes());
     }
 
     private static Map<String, Double> withDefaults(Map<String, Double> g) {

@@ -21,7 +21,8 @@ import java.util.Map;
  * must produce (halo recomputation included) over the node's rate for that op class, plus a fixed cost
  * per layer and per task. Its input (with halo) travels coordinator -> broker -> node and its output
  * back; the coordinator sits beside the broker, so each message crosses the node's link once per
- * direction. A node's messages queue on its link; its tiles run one after another. Stages are
+ * direction, and the node's message path (DeviceProfile#messageSeconds) on the node's side. A node's
+ * messages queue on its link and message path; its tiles run one after another. Stages are
  * synchronous: the next stage starts when every tile of this one is back.
  */
 public final class CostModel {
@@ -121,28 +122,32 @@ public final class CostModel {
         return schedule(tiles, c);
     }
 
-    /** Schedules tiles: per node, inputs queue on its downlink, compute runs in order, results queue on its uplink. */
+    /**
+     * Schedules tiles: per node, inputs queue on its downlink and then its message path, compute runs in
+     * order, results queue on its message path and then its uplink ({@link NodeTimeline}).
+     */
     public static StageCost schedule(List<TileCost> tiles, Cluster c) {
-        Map<String, double[]> state = new LinkedHashMap<>(); // downlink free, cpu free, uplink free, busy
+        Map<String, NodeTimeline> state = new LinkedHashMap<>();
         double makespan = 0;
         for (TileCost t : tiles) {
             ClusterNode n = c.node(t.node());
-            double[] st = state.computeIfAbsent(t.node(), k -> new double[4]);
-            double arrived = st[0] + n.link().seconds(t.inBytes());
-            st[0] = arrived;
-            double done = Math.max(arrived, st[1]) + t.computeSeconds();
-            st[1] = done;
-            double back = Math.max(done, st[2]) + n.link().seconds(t.outBytes());
-            st[2] = back;
-            st[3] += t.computeSeconds();
+            NodeTimeline tl = state.computeIfAbsent(t.node(), k -> new NodeTimeline());
+            double back = tl.add(n.link().seconds(t.inBytes()), n.device().messageSeconds(t.inBytes()), t.computeSeconds(),
+                    n.device().messageSeconds(t.outBytes()), n.link().seconds(t.outBytes()));
             makespan = Math.max(makespan, back);
         }
         Map<String, Double> finish = new LinkedHashMap<>(), busy = new LinkedHashMap<>();
         state.forEach((k, v) -> {
-            finish.put(k, v[2]);
-            busy.put(k, v[3]);
+            finish.put(k, v.finish());
+            busy.put(k, v.busy());
         });
         return new StageCost(tiles, finish, busy, makespan);
+    }
+
+    /** One tile alone on a node, from sending its input to its result being back: link and message path both ways, and compute. */
+    public static double aloneSeconds(TileCost t, ClusterNode n) {
+        return n.link().seconds(t.inBytes()) + n.device().messageSeconds(t.inBytes()) + t.computeSeconds()
+                + n.device().messageSeconds(t.outBytes()) + n.link().seconds(t.outBytes());
     }
 
     public PlanCost plan(Plan p, Cluster c) {

@@ -101,7 +101,7 @@ final class StageBalancer {
     private double time(Stage s, Region r, ClusterNode n) {
         TileCost t = cost.tile(s, r, n);
         if (!StageOptions.fitsMemory(cost, s, t, n)) return Double.POSITIVE_INFINITY;
-        return n.link().seconds(t.inBytes()) + t.computeSeconds() + n.link().seconds(t.outBytes());
+        return CostModel.aloneSeconds(t, n);
     }
 
     /** Rows per node for equal predicted finish; null when some node would get less than one row. */

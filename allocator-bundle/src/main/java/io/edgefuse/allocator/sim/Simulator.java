@@ -3,6 +3,7 @@ package io.edgefuse.allocator.sim;
 import io.edgefuse.allocator.cluster.Cluster;
 import io.edgefuse.allocator.cluster.ClusterNode;
 import io.edgefuse.allocator.cost.CostModel;
+import io.edgefuse.allocator.cost.NodeTimeline;
 import io.edgefuse.allocator.cost.TileCost;
 import io.edgefuse.allocator.planner.Planner;
 import io.edgefuse.model.plan.Assignment;
@@ -73,7 +74,7 @@ public final class Simulator {
 
     /** Returns {makespan, busy seconds, bytes} of one stage on the real cluster. */
     private double[] runStage(StagePlan sp, Cluster real, Map<String, ClusterNode> truth, SplittableRandom rnd, SimOptions o, Map<String, double[]> belief) {
-        Map<String, double[]> state = new HashMap<>();
+        Map<String, NodeTimeline> state = new HashMap<>();
         double makespan = 0, busy = 0, bytes = 0, lostAt = -1;
         List<Assignment> lost = new ArrayList<>();
         for (Assignment a : sp.assignments()) {
@@ -90,8 +91,7 @@ public final class Simulator {
         if (!lost.isEmpty()) {
             lostAt = o.detectionSeconds();
             ClusterNode fallback = real.byConvSpeed().get(0);
-            double[] st = state.computeIfAbsent(fallback.name(), k -> new double[3]);
-            for (int i = 0; i < 3; i++) st[i] = Math.max(st[i], lostAt);
+            state.computeIfAbsent(fallback.name(), k -> new NodeTimeline()).notBefore(lostAt);
             for (Assignment a : lost) {
                 double[] t = runTile(sp, new Assignment(fallback.name(), a.region()), fallback, state, rnd, o, belief);
                 makespan = Math.max(makespan, t[0]);
@@ -102,17 +102,17 @@ public final class Simulator {
         return new double[] {makespan, busy, bytes};
     }
 
-    private double[] runTile(StagePlan sp, Assignment a, ClusterNode n, Map<String, double[]> state, SplittableRandom rnd, SimOptions o, Map<String, double[]> belief) {
+    private double[] runTile(StagePlan sp, Assignment a, ClusterNode n, Map<String, NodeTimeline> state, SplittableRandom rnd, SimOptions o, Map<String, double[]> belief) {
         TileCost t = cost.tile(sp.stage(), a.region(), n);
-        double[] st = state.computeIfAbsent(n.name(), k -> new double[3]);
+        NodeTimeline tl = state.computeIfAbsent(n.name(), k -> new NodeTimeline());
         double down = n.link().seconds(t.inBytes()) * noise(rnd, o.jitter());
+        double in = n.device().messageSeconds(t.inBytes()) * noise(rnd, o.jitter());
         double compute = t.computeSeconds() * noise(rnd, o.jitter());
+        double out = n.device().messageSeconds(t.outBytes()) * noise(rnd, o.jitter());
         double up = n.link().seconds(t.outBytes()) * noise(rnd, o.jitter());
-        st[0] += down;
-        st[1] = Math.max(st[0], st[1]) + compute;
-        st[2] = Math.max(st[1], st[2]) + up;
+        double back = tl.add(down, in, compute, out, up);
         observe(belief, n, sp, a, t, compute, down + up, o.learningRate());
-        return new double[] {st[2], compute, t.inBytes() + t.outBytes()};
+        return new double[] {back, compute, t.inBytes() + t.outBytes()};
     }
 
     /** Folds one observed tile into the coordinator's estimate of the node, relative to its profile. */

@@ -7,6 +7,8 @@ import io.edgefuse.allocator.cluster.LinkProfile;
 import io.edgefuse.allocator.cluster.OpClass;
 import io.edgefuse.allocator.cluster.Profiles;
 import io.edgefuse.allocator.coordinator.CoordinatorConfig;
+import io.edgefuse.allocator.coordinator.Membership;
+import io.edgefuse.allocator.coordinator.MessagePathEstimate;
 import io.edgefuse.allocator.coordinator.MqttCoordinator;
 import io.edgefuse.allocator.cost.CostModel;
 import io.edgefuse.allocator.planner.Planners;
@@ -14,6 +16,7 @@ import io.edgefuse.allocator.sim.SimOptions;
 import io.edgefuse.allocator.sim.SimResult;
 import io.edgefuse.allocator.sim.Simulator;
 import io.edgefuse.model.Model;
+import io.edgefuse.model.plan.Plan;
 import io.edgefuse.protocol.DType;
 import io.edgefuse.runtime.testbed.EmulatedCluster;
 import io.edgefuse.runtime.testbed.Hub;
@@ -64,6 +67,13 @@ final class BenchClusterCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", description = "Untimed requests per planner first (nodes build the plan's tile graphs, the JIT compiles their task path). Default: ${DEFAULT-VALUE}.")
     int warmup;
 
+    @Option(names = "--learn", defaultValue = "3", description = "Untimed requests per planner under the nodes' CPU quotas after the warm-up,"
+            + " from which the coordinator of the timed requests learns each node's message path (starting from what the previous planners'"
+            + " coordinators learned), with plans held until they are done; if the plan changes with what was learned, one more warm-up"
+            + " request builds its tile graphs. The simulator predicts the timed requests with those figures; nothing is learned during"
+            + " the timed requests. Default: ${DEFAULT-VALUE}.")
+    int learn;
+
     @Option(names = "--dtype", defaultValue = "float32", description = "Tensors on the wire to the nodes: float32 or float16. Default: ${DEFAULT-VALUE}.")
     String dtype;
 
@@ -86,7 +96,7 @@ final class BenchClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (requests < 1 || warmup < 0) throw new IllegalArgumentException("--requests must be >= 1 and --warmup >= 0");
+        if (requests < 1 || warmup < 0 || learn < 0) throw new IllegalArgumentException("--requests must be >= 1, --warmup and --learn >= 0");
         for (String p : planners) Planners.get(p);
         DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT));
         if (!inHub) return orchestrate();
@@ -134,7 +144,7 @@ final class BenchClusterCommand implements Callable<Integer> {
     }
 
     record Row(String planner, double p50, double p95, double throughput, double simP50, double bytesPerRequest, double simBytesPerRequest,
-               int stages, int tiles, List<Double> latencies, int errors) {}
+               int stages, int tiles, List<Double> latencies, int errors, Map<String, MessagePathEstimate> messagePaths) {}
 
     private int measure() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
@@ -145,6 +155,9 @@ final class BenchClusterCommand implements Callable<Integer> {
         DType wire = DType.valueOf(dtype.toUpperCase(java.util.Locale.ROOT));
         List<Row> rows = new ArrayList<>();
         Cluster believed = null;
+        // What the timed coordinators learn of the nodes' message paths goes from one planner's to the next:
+        // it is the nodes' property, not the plan's.
+        Map<String, MessagePathEstimate> learned = Map.of();
         NodeQuotas quotas = throttledWarmup || quotasViaPid <= 0 ? null : NodeQuotas.viaProcess(quotasViaPid, st);
         if (quotas == null && !throttledWarmup) err.println("warning: the node cgroups are out of reach (no --quotas-via-pid): warm-up runs under the quotas");
         for (String p : planners) {
@@ -156,26 +169,42 @@ final class BenchClusterCommand implements Callable<Integer> {
             MqttCoordinator.Settings s = new MqttCoordinator.Settings(d.brokerHost(), d.brokerPort(), d.topicRoot(), d.models(), d.maxRequestBytes(),
                     d.maxInFlight(), d.topK(), 30_000);
             CoordinatorConfig cfg = new CoordinatorConfig(p, link, wire, 600_000, 120_000, 4.0, 2);
-            if (warmup > 0) {
-                // A coordinator of its own: what it learns from unthrottled tiles (speed estimates) must not
-                // reach the timed run, whose coordinator plans afresh from the nodes' status (the same plan).
-                try (MqttCoordinator c = new MqttCoordinator(s, cfg).start()) {
-                    awaitNodes(c, m, st.nodes.size(), link);
-                    if (quotas != null) {
-                        quotas.lift();
-                        err.println("  warm-up with the nodes' CPU quotas lifted (tile graphs and JIT: deploy-time work on a real gateway)");
-                    }
-                    try {
-                        warm(m, p, err);
-                    } finally {
-                        if (quotas != null) err.println("  quotas restored and read back from the kernel: " + quotas.restore());
-                    }
-                }
-            }
             try (MqttCoordinator c = new MqttCoordinator(s, cfg).start()) {
                 Cluster cl = awaitNodes(c, m, st.nodes.size(), link);
                 if (believed == null) believed = cl;
-                rows.add(run(c, m, p, believed, st, err));
+                Membership mem = c.membership();
+                mem.adoptMessagePaths(learned);
+                // Tiles run with the quotas lifted say nothing about the nodes: nothing is learned from them.
+                mem.learning(Membership.Learning.NONE);
+                if (warmup > 0) warmUnthrottled(m, p, warmup, quotas, err);
+                if (learn > 0) {
+                    // Under the quotas, the message path only (compute stays the nodes' probes, as the timed plan's
+                    // prediction assumes), with plans held: a re-plan mid-way would make the nodes build new tile
+                    // graphs at the emulated speed, which takes minutes.
+                    Plan before = c.coordinator().currentPlan(m);
+                    mem.learning(Membership.Learning.MESSAGE_PATH);
+                    mem.holdPlans(true);
+                    try {
+                        learn(m, p, err);
+                    } finally {
+                        mem.learning(Membership.Learning.NONE);
+                        mem.holdPlans(false);
+                    }
+                    Plan after = c.coordinator().currentPlan(m);
+                    if (!after.equals(before) && warmup > 0) {
+                        err.printf("  re-planned with the learned message paths (%d -> %d stages, %d -> %d tiles): one more warm-up for its tile graphs%n",
+                                before.stageCount(), after.stageCount(), tiles(before), tiles(after));
+                        warmUnthrottled(m, p + "-replanned", 1, quotas, err);
+                    }
+                }
+                // The prediction is made here, before the timed requests, from what this coordinator plans them
+                // with: the nodes' status and the message paths learned so far. Nothing is learned during the
+                // timed requests, so they all run this plan.
+                Cluster predicted = mem.cluster(m.name(), m.version(), link);
+                Map<String, MessagePathEstimate> paths = mem.messagePaths();
+                err.println("  message paths learned under the quotas (the simulator predicts with these): " + describe(paths));
+                rows.add(run(c, m, p, predicted, paths, st, err));
+                learned = paths;
             }
         }
         double single = rows.stream().filter(r -> r.planner().equals("single")).mapToDouble(Row::p50).findFirst().orElse(Double.NaN);
@@ -233,11 +262,50 @@ final class BenchClusterCommand implements Callable<Integer> {
         return rows.stream().anyMatch(r -> r.errors() > 0) ? 1 : 0;
     }
 
-    private void warm(Model m, String planner, PrintWriter err) throws Exception {
+    /** Untimed requests under the quotas through the timed run's coordinator, which learns the nodes' message paths from them. */
+    private void learn(Model m, String planner, PrintWriter err) throws Exception {
+        MqttClient client = client(planner + "-learn");
+        try {
+            byte[] png = SampleImages.load(1, err).get(0).png();
+            for (int i = 0; i < learn; i++) {
+                long t0 = System.nanoTime();
+                JsonNode a = ClientRequests.ask(client, m, planner + "-l" + i, png, 900);
+                if (a.has("error")) err.println("  learning request answered an error: " + a.path("error"));
+                else err.printf("  %s learning request %d (under the quotas, untimed): %.0f ms%n", planner, i + 1, (System.nanoTime() - t0) / 1e6);
+                err.flush();
+            }
+        } finally {
+            client.disconnect();
+            client.close();
+        }
+    }
+
+    static String describe(Map<String, MessagePathEstimate> paths) {
+        if (paths.isEmpty()) return "none yet (the nodes' defaults)";
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(paths).forEach((n, e) -> sb.append(sb.length() == 0 ? "" : "; ").append(n).append(' ').append(e)
+                .append(e.learned() ? "" : " - too few, default used"));
+        return sb.toString();
+    }
+
+    /** Untimed requests with the nodes' CPU quotas lifted (tile graphs and JIT), the quotas restored and read back after. */
+    private void warmUnthrottled(Model m, String name, int count, NodeQuotas quotas, PrintWriter err) throws Exception {
+        if (quotas != null) {
+            quotas.lift();
+            err.println("  warm-up with the nodes' CPU quotas lifted (tile graphs and JIT: deploy-time work on a real gateway)");
+        }
+        try {
+            warm(m, name, count, err);
+        } finally {
+            if (quotas != null) err.println("  quotas restored and read back from the kernel: " + quotas.restore());
+        }
+    }
+
+    private void warm(Model m, String planner, int count, PrintWriter err) throws Exception {
         MqttClient client = client(planner + "-warm");
         try {
             byte[] png = SampleImages.load(1, err).get(0).png();
-            for (int i = 0; i < warmup; i++) {
+            for (int i = 0; i < count; i++) {
                 long t0 = System.nanoTime();
                 JsonNode a = ClientRequests.ask(client, m, planner + "-w" + i, png, 900);
                 if (a.has("error")) err.println("  warm-up answer was an error: " + a.path("error"));
@@ -250,6 +318,12 @@ final class BenchClusterCommand implements Callable<Integer> {
         }
     }
 
+    private static int tiles(Plan p) {
+        int t = 0;
+        for (var sp : p.stages()) t += sp.assignments().size();
+        return t;
+    }
+
     private static MqttClient client(String name) throws Exception {
         MqttClient client = new MqttClient("tcp://" + Hub.BROKER_HOST + ":" + ShapedLinks.BROKER_PORT, "bench-" + name + "-" + ProcessHandle.current().pid(), new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
@@ -259,7 +333,8 @@ final class BenchClusterCommand implements Callable<Integer> {
         return client;
     }
 
-    private Row run(MqttCoordinator c, Model m, String planner, Cluster believed, TestbedState st, PrintWriter err) throws Exception {
+    private Row run(MqttCoordinator c, Model m, String planner, Cluster predicted, Map<String, MessagePathEstimate> paths, TestbedState st,
+                    PrintWriter err) throws Exception {
         MqttClient client = client(planner);
         try {
             byte[] png = SampleImages.load(1, err).get(0).png();
@@ -289,10 +364,10 @@ final class BenchClusterCommand implements Callable<Integer> {
             long[] after = wireBytes(st);
             double bytes = 0;
             for (int i = 0; i < before.length; i++) bytes += after[i] - before[i];
-            SimResult sim = new Simulator(new CostModel(m), Planners.get(planner)).run(believed, SimOptions.of(requests).withJitter(0).withReplan(false));
+            SimResult sim = new Simulator(new CostModel(m), Planners.get(planner)).run(predicted, SimOptions.of(requests).withJitter(0).withReplan(false));
             double[] sorted = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             return new Row(planner, pct(sorted, 0.5), pct(sorted, 0.95), lat.size() / wall, sim.p50() * 1000, bytes / requests,
-                    (double) sim.bytesMoved() / requests, stages, tiles, lat, errors);
+                    (double) sim.bytesMoved() / requests, stages, tiles, lat, errors, paths);
         } finally {
             client.disconnect();
             client.close();
@@ -339,6 +414,10 @@ final class BenchClusterCommand implements Callable<Integer> {
         j.put("tiles", r.tiles());
         j.put("latenciesMs", r.latencies());
         j.put("errors", r.errors());
+        Map<String, Object> mp = new LinkedHashMap<>();
+        new java.util.TreeMap<>(r.messagePaths()).forEach((n, e) -> mp.put(n, Map.of("fixedMs", e.fixedMs(), "msPerMb", e.perMbMs(), "samples", e.samples(),
+                "used", e.learned())));
+        j.put("messagePaths", mp);
         return j;
     }
 
@@ -354,6 +433,8 @@ final class BenchClusterCommand implements Callable<Integer> {
         for (Row r : rows) {
             if (Double.isNaN(r.p50())) out.printf("%s: none of its %d timed request(s) was answered (the errors are above)%n", r.planner(), r.errors());
         }
+        out.println("message paths the simulator predicted with, learned before each planner's timed requests (fixed + per MB in + out):");
+        for (Row r : rows) out.printf("  %s: %s%n", r.planner(), describe(r.messagePaths()));
     }
 
     private static String f1(double v) {

@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
         description = {"Whole-model latency of our tf executor against the same graph built directly in TensorFlow Java,"
                 + " measured side by side in one run (interleaved), and optionally the pure-Java reference executor.",
                 "Overhead = tf executor / direct TensorFlow (target <= 1.10). --jmh runs the same comparison under JMH.",
-                "`bench cluster` measures planners end to end on the emulated cluster (docs/testbed.md)."},
-        subcommands = {BenchClusterCommand.class})
+                "`bench cluster` measures planners end to end on the emulated cluster (docs/testbed.md); `bench graphs` what tile graphs cost per kernel library and weight binding (docs/node.md)."},
+        subcommands = {BenchClusterCommand.class, BenchGraphsCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

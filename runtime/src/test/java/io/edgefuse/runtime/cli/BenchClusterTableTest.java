@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 /** bench cluster's report when a planner got no answer at all: no NaN in the table, the JSON or the chart. */
 class BenchClusterTableTest {
     private static final BenchClusterCommand.Row ANSWERED =
-            new BenchClusterCommand.Row("edgefuse", 2000, 2200, 0.5, 1600, 24e6, 24e6, 5, 18, List.of(2000.0, 2200.0), 0);
+            new BenchClusterCommand.Row("edgefuse", 2000, 2200, 0.5, 1600, 24e6, 24e6, 5, 18, List.of(2000.0, 2200.0), 0, Map.of());
     private static final BenchClusterCommand.Row FAILED =
-            new BenchClusterCommand.Row("single", Double.NaN, Double.NaN, 0, 3100, 2e6, 2e6, 0, 0, List.of(), 5);
+            new BenchClusterCommand.Row("single", Double.NaN, Double.NaN, 0, 3100, 2e6, 2e6, 0, 0, List.of(), 5, Map.of());
 
     @Test
     void aPlannerWithoutAnswersShowsDashesAndSaysWhy() {
@@ -40,6 +40,26 @@ class BenchClusterTableTest {
         assertEquals(1.5, (Double) ok.get("speedupOverSingle"), 1e-9);
         String json = new ObjectMapper().writeValueAsString(List.of(row, ok));
         assertFalse(json.contains("NaN"), json);
+    }
+
+    @Test
+    void theMessagePathsThePredictionUsedArePrinted() {
+        io.edgefuse.allocator.coordinator.MessagePathEstimate learned = new io.edgefuse.allocator.coordinator.MessagePathEstimate(12, 11.5);
+        for (int i = 0; i < 40; i++) learned.observe(0.5 + (i % 4), 20 + 25 * (0.5 + (i % 4)));
+        io.edgefuse.allocator.coordinator.MessagePathEstimate few = new io.edgefuse.allocator.coordinator.MessagePathEstimate(12, 11.5);
+        few.observe(1, 40);
+        BenchClusterCommand.Row row = new BenchClusterCommand.Row("aofl", 2000, 2200, 0.5, 1900, 24e6, 24e6, 5, 18, List.of(2000.0), 0,
+                Map.of("pi3-1", learned, "pi4-1", few));
+        StringWriter text = new StringWriter();
+        PrintWriter out = new PrintWriter(text);
+        BenchClusterCommand.printTable(out, List.of(row), 3000);
+        out.flush();
+        String line = text.toString().lines().filter(l -> l.startsWith("  aofl:")).findFirst().orElseThrow(() -> new AssertionError(text));
+        assertTrue(line.matches(".*pi3-1 (1[89]|2[01])\\.\\d ms \\+ 2[45]\\.\\d ms/MB \\(40 samples\\); pi4-1 .*\\(1 samples\\) - too few, default used"), line);
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> json = (Map<String, Map<String, Object>>) BenchClusterCommand.rowJson(row, 3000).get("messagePaths");
+        assertEquals(true, json.get("pi3-1").get("used"));
+        assertEquals(false, json.get("pi4-1").get("used"));
     }
 
     @Test

@@ -1,10 +1,16 @@
 package io.edgefuse.runtime.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgefuse.allocator.cluster.Cluster;
+import io.edgefuse.allocator.cluster.ClusterNode;
+import io.edgefuse.allocator.coordinator.CoordinatorConfig;
+import io.edgefuse.allocator.coordinator.Membership;
+import io.edgefuse.allocator.coordinator.MessagePathEstimate;
 import io.edgefuse.model.tensor.Tensor;
 import io.edgefuse.protocol.DType;
 import io.edgefuse.protocol.Frames;
@@ -13,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -132,5 +140,76 @@ class ClusterEndToEndTest {
             Thread.sleep(200);
         }
         assertTrue(used.contains("n9"), "the joined node n9 got tiles; nodes used: " + used);
+    }
+
+    /** Nodes and how many stages of the answer's plan each had tiles in, and how many tiles. */
+    private static void count(JsonNode answer, Map<String, Integer> stages, Map<String, Integer> tiles) {
+        for (JsonNode st : answer.path("plan").path("stages")) {
+            Set<String> in = new HashSet<>();
+            for (JsonNode t : st.path("tiles")) {
+                in.add(t.path("node").asText());
+                tiles.merge(t.path("node").asText(), 1, Integer::sum);
+            }
+            for (String n : in) stages.merge(n, 1, Integer::sum);
+        }
+    }
+
+    private static int samples(Map<String, MessagePathEstimate> m, String node) {
+        MessagePathEstimate e = m.get(node);
+        return e == null ? 0 : e.samples();
+    }
+
+    @Test
+    @Order(6)
+    void theCoordinatorLearnsEachNodesMessagePathFromTheTilesThatDidNotQueue() throws Exception {
+        Membership mem = f.coordinator.membership();
+        // One request at a time: every node's first tile of every stage is a sample, its later ones (queued
+        // behind the first) are not.
+        Map<String, MessagePathEstimate> before = mem.messagePaths();
+        Map<String, Integer> stages = new HashMap<>(), tiles = new HashMap<>();
+        for (int i = 0; i < 6; i++) {
+            byte[] img = E2eModel.png(400 + i);
+            JsonNode a = MqttAnswers.get(client.askV3(f.model.name(), "learn-" + i, img));
+            f.assertMatchesLocal(img, a);
+            count(a, stages, tiles);
+        }
+        Map<String, MessagePathEstimate> after = mem.messagePaths();
+        assertFalse(stages.isEmpty());
+        for (Map.Entry<String, Integer> e : stages.entrySet()) {
+            assertEquals(e.getValue(), samples(after, e.getKey()) - samples(before, e.getKey()), "samples of " + e.getKey() + " (tiles " + tiles + ")");
+        }
+        // Many requests at once: a node has other tiles outstanding when most of its tiles are sent, so far
+        // fewer samples than tiles.
+        Map<String, Integer> burstStages = new HashMap<>(), burstTiles = new HashMap<>();
+        List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
+        List<byte[]> imgs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            imgs.add(E2eModel.png(500 + i));
+            answers.add(client.askV3(f.model.name(), "learn-burst-" + i, imgs.get(i)));
+        }
+        for (int i = 0; i < 10; i++) {
+            JsonNode a = MqttAnswers.get(answers.get(i));
+            f.assertMatchesLocal(imgs.get(i), a);
+            count(a, burstStages, burstTiles);
+        }
+        Map<String, MessagePathEstimate> end = mem.messagePaths();
+        int sampled = 0, sent = 0;
+        for (String n : burstTiles.keySet()) {
+            sampled += samples(end, n) - samples(after, n);
+            sent += burstTiles.get(n);
+        }
+        assertTrue(sampled < sent / 2, sampled + " samples from " + sent + " tiles of 10 concurrent requests");
+        // Plans use the learned figures: plausible for loopback, and what the cluster gives the planner.
+        Cluster c = mem.cluster(f.model.name(), f.model.version(), CoordinatorConfig.defaults().link());
+        int used = 0;
+        for (ClusterNode n : c.nodes()) {
+            MessagePathEstimate e = end.get(n.name());
+            if (e == null || !e.learned()) continue;
+            used++;
+            assertTrue(e.fixedMs() >= 0 && e.fixedMs() < 1000 && e.perMbMs() >= 0 && e.perMbMs() < 10_000, n.name() + ": " + e);
+            assertEquals(e.fixedMs(), n.device().messageOverheadMs(), 1e-9, n.name());
+            assertEquals(e.perMbMs(), n.device().messageMsPerMb(), 1e-9, n.name());
+        }
+        assertTrue(used >= 2, "learned for at least two online nodes: " + end);
     }
 }

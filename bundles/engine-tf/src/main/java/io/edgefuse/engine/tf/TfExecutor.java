@@ -2,7 +2,9 @@ package io.edgefuse.engine.tf;
 
 import io.edgefuse.engine.tf.internal.GraphCache;
 import io.edgefuse.engine.tf.internal.SessionConfig;
+import io.edgefuse.engine.tf.internal.SharedWeights;
 import io.edgefuse.engine.tf.internal.StageGraphBuilder;
+import io.edgefuse.engine.tf.WeightPolicy;
 import io.edgefuse.model.Model;
 import io.edgefuse.model.ModelException;
 import io.edgefuse.model.Shape;
@@ -17,8 +19,9 @@ import org.tensorflow.proto.ConfigProto;
 
 /**
  * Runs a stage of a model on a tile with TensorFlow. Each (model version, stage, input region, output
- * region) gets its own graph and session, built on first use and kept in a bounded LRU cache; the
- * weights are graph constants. Produces the same numbers as {@link io.edgefuse.model.exec.JavaExecutor}:
+ * region) gets its own graph and session, built on first use and kept in a bounded LRU cache; its
+ * weights are constants or fed from copies shared by all graphs of the model version, as the
+ * {@link WeightPolicy} for TensorFlow's kernels says. Produces the same numbers as {@link io.edgefuse.model.exec.JavaExecutor}:
  * padding only where windows leave the real feature map. Thread-safe.
  */
 public final class TfExecutor implements Executor {
@@ -28,6 +31,8 @@ public final class TfExecutor implements Executor {
 
     private final ConfigProto config;
     private final GraphCache<Key> cache;
+    private final WeightPolicy policy;
+    private final SharedWeights weights = new SharedWeights();
 
     /** Intra-op threads = available processors, one inter-op thread. */
     public TfExecutor() {
@@ -40,8 +45,14 @@ public final class TfExecutor implements Executor {
 
     /** @param cacheCapacity how many graphs (and sessions) stay open; the least recently used is closed first */
     public TfExecutor(int intraOpThreads, int interOpThreads, int cacheCapacity) {
+        this(intraOpThreads, interOpThreads, cacheCapacity, WeightPolicy.forThisProcess());
+    }
+
+    /** @param policy which weights are constants and which are fed from copies shared by the version's graphs */
+    public TfExecutor(int intraOpThreads, int interOpThreads, int cacheCapacity, WeightPolicy policy) {
         this.config = SessionConfig.of(intraOpThreads, interOpThreads);
         this.cache = new GraphCache<>(cacheCapacity);
+        this.policy = policy;
     }
 
     @Override
@@ -59,7 +70,8 @@ public final class TfExecutor implements Executor {
             throw new ModelException("stage " + stage.describe(model) + " expects an input of shape " + Arrays.toString(inDims) + ", got " + input.tensor());
         }
         Key key = new Key(model.version(), stage.first(), stage.last(), inExtent, stage.tileable() ? geo.outputRegion() : null);
-        return cache.with(key, () -> StageGraphBuilder.build(model, geo, inExtent, inDims, config), g -> g.run(input.tensor()));
+        return cache.with(key, () -> StageGraphBuilder.build(model, geo, inExtent, inDims, config, policy, weights.open(model.version())),
+                g -> g.run(input.tensor()));
     }
 
     private static int[] expectedInputDims(Model model, Stage stage, StageGeometry geo, Shape inShape, Region inExtent) {
@@ -83,6 +95,15 @@ public final class TfExecutor implements Executor {
      */
     public boolean startThreadPools() {
         return TfThreads.start(config);
+    }
+
+    public WeightPolicy weightPolicy() {
+        return policy;
+    }
+
+    /** Model versions whose weights are held for cached graphs, with the number of shared tensors of each. */
+    public java.util.Map<String, Integer> sharedWeights() {
+        return weights.tensorsByVersion();
     }
 
     /** Number of graphs currently cached (each with an open session). */

@@ -206,7 +206,7 @@ class TfExecutorOpsTest {
     }
 
     /**
-     * Weights of at least FedWeights.FEED_FROM_VALUES values are fed placeholders rather than constants
+     * Weights of at least WeightPolicy.FEED_FROM_VALUES values are fed placeholders rather than constants
      * (a 4096x4096 dense layer, 16.8 M values, beside a small constant one): same numbers as the
      * reference, and a graph evicted from the cache (closing its fed tensors) is rebuilt and right again.
      */
@@ -219,7 +219,7 @@ class TfExecutorOpsTest {
                 .add("d2", new Op.Dense(10, true), "r")
                 .add("s", new Op.Softmax(), "d2")
                 .build("fed-weights");
-        assertTrue(m.weight("d.weight").size() >= io.edgefuse.engine.tf.internal.FedWeights.FEED_FROM_VALUES);
+        assertTrue(m.weight("d.weight").size() >= io.edgefuse.engine.tf.WeightPolicy.FEED_FROM_VALUES);
         Tensor x = Tensor.random(12, -1f, 1f, 1, 1, 4096);
         Stage head = Stage.of(m, 0, 2);
         try (TfExecutor small = new TfExecutor(1, 1, 1)) {

@@ -1,5 +1,6 @@
 package io.edgefuse.engine.tf.internal;
 
+import io.edgefuse.engine.tf.WeightPolicy;
 import io.edgefuse.model.Model;
 import io.edgefuse.model.ModelException;
 import io.edgefuse.model.Node;
@@ -40,10 +41,12 @@ public final class StageGraphBuilder {
     /**
      * @param inputExtent global region held by the input (maps), null for a vector input
      * @param inputDims the input tensor's shape without batch
+     * @param weights the hold on the model version's shared weight copies; the graph takes it over
      */
-    public static CompiledGraph build(Model m, StageGeometry geo, Region inputExtent, int[] inputDims, ConfigProto config) {
+    public static CompiledGraph build(Model m, StageGeometry geo, Region inputExtent, int[] inputDims, ConfigProto config,
+                                      WeightPolicy policy, SharedWeights.Lease weights) {
         Graph g = new Graph();
-        FedWeights fed = FedWeights.on(g);
+        FedWeights fed = FedWeights.on(g, policy, weights);
         try {
             StageGraphBuilder b = new StageGraphBuilder(m, geo.stage(), new LayerOps(g, fed));
             Operand<TFloat32> in = b.ops.placeholder(inputDims);
