@@ -105,14 +105,7 @@ final class Forward {
             for (int k = 0; k < o.length; k++) o[k] = a[src[k]];
             return o;
         }
-        if (op instanceof Op.Softmax) {
-            double max = Double.NEGATIVE_INFINITY, sum = 0;
-            for (double v : a) max = Math.max(max, v);
-            double[] o = new double[a.length];
-            for (int k = 0; k < o.length; k++) sum += o[k] = Math.exp(a[k] - max);
-            for (int k = 0; k < o.length; k++) o[k] /= sum;
-            return o;
-        }
+        if (op instanceof Op.Softmax) return softmax(a);
         throw new ModelException("LRP forward: unsupported op " + op.name() + " at node '" + n.name() + "'");
     }
 
@@ -134,4 +127,13 @@ final class Forward {
         return o;
     }
 
+    /** Softmax of {@code z}, shifted by its maximum so that exp cannot overflow. */
+    static double[] softmax(double[] z) {
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (double v : z) max = Math.max(max, v);
+        double[] p = new double[z.length];
+        for (int k = 0; k < z.length; k++) sum += p[k] = Math.exp(z[k] - max);
+        for (int k = 0; k < z.length; k++) p[k] /= sum;
+        return p;
+    }
 }

@@ -45,7 +45,7 @@ public final class Lrp {
         double[] r0 = new double[logits.length];
         r0[trueClass] = 1;
         if (cfg.start() == LrpConfig.Start.CONTRASTIVE) {
-            double[] p = softmax(logits);
+            double[] p = Forward.softmax(logits);
             for (int k = 0; k < r0.length; k++) r0[k] -= p[k];
         }
         rel.put(startName, r0);
@@ -103,15 +103,6 @@ public final class Lrp {
         } else {
             throw new ModelException("no LRP rule for " + op.name() + " (a softmax must be the model's last node)");
         }
-    }
-
-    private static double[] softmax(double[] z) {
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (double v : z) max = Math.max(max, v);
-        double[] p = new double[z.length];
-        for (int k = 0; k < z.length; k++) sum += p[k] = Math.exp(z[k] - max);
-        for (int k = 0; k < z.length; k++) p[k] /= sum;
-        return p;
     }
 
     static double stabilise(double z, double e) {
