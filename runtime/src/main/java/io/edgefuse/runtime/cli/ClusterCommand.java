@@ -44,7 +44,7 @@ final class ClusterCommand implements Callable<Integer> {
         @Option(names = "--scale", defaultValue = "1.0", description = "Node speed relative to the real device (1 = as fast as a Pi). Default: ${DEFAULT-VALUE}.")
         double scale;
 
-        @Option(names = "--graph-cache", defaultValue = "8", description = "Tile graphs each node keeps compiled. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--graph-cache", defaultValue = "32", description = "Tile graphs each node keeps compiled (with Eigen kernels a graph holds no weights of its own; under oneDNN each holds copies of its filters, so keep it small). Default: ${DEFAULT-VALUE}.")
         int graphCache;
 
         @Option(names = "--node-heap", defaultValue = "1500m", description = "JVM heap of each node (-Xmx). Default: ${DEFAULT-VALUE}.")
