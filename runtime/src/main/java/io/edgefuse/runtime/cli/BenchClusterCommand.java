@@ -264,20 +264,7 @@ final class BenchClusterCommand implements Callable<Integer> {
 
     /** Untimed requests under the quotas through the timed run's coordinator, which learns the nodes' message paths from them. */
     private void learn(Model m, String planner, PrintWriter err) throws Exception {
-        MqttClient client = client(planner + "-learn");
-        try {
-            byte[] png = SampleImages.load(1, err).get(0).png();
-            for (int i = 0; i < learn; i++) {
-                long t0 = System.nanoTime();
-                JsonNode a = ClientRequests.ask(client, m, planner + "-l" + i, png, 900);
-                if (a.has("error")) err.println("  learning request answered an error: " + a.path("error"));
-                else err.printf("  %s learning request %d (under the quotas, untimed): %.0f ms%n", planner, i + 1, (System.nanoTime() - t0) / 1e6);
-                err.flush();
-            }
-        } finally {
-            client.disconnect();
-            client.close();
-        }
+        untimed(m, planner, "learn", learn, "  %s learning request %d (under the quotas, untimed): %.0f ms%n", "  learning request answered an error: ", err);
     }
 
     static String describe(Map<String, MessagePathEstimate> paths) {
@@ -302,14 +289,23 @@ final class BenchClusterCommand implements Callable<Integer> {
     }
 
     private void warm(Model m, String planner, int count, PrintWriter err) throws Exception {
-        MqttClient client = client(planner + "-warm");
+        untimed(m, planner, "warm", count, "  %s warm-up %d: %.0f ms%n", "  warm-up answer was an error: ", err);
+    }
+
+    /**
+     * {@code count} requests whose times are printed but not measured: through a client named
+     * planner-{@code kind}, request ids planner-{@code kind}'s first letter and a number; each answer printed
+     * with {@code doneLine} (planner, number, ms) or {@code errorLine} and the error.
+     */
+    private void untimed(Model m, String planner, String kind, int count, String doneLine, String errorLine, PrintWriter err) throws Exception {
+        MqttClient client = client(planner + "-" + kind);
         try {
             byte[] png = SampleImages.load(1, err).get(0).png();
             for (int i = 0; i < count; i++) {
                 long t0 = System.nanoTime();
-                JsonNode a = ClientRequests.ask(client, m, planner + "-w" + i, png, 900);
-                if (a.has("error")) err.println("  warm-up answer was an error: " + a.path("error"));
-                else err.printf("  %s warm-up %d: %.0f ms%n", planner, i + 1, (System.nanoTime() - t0) / 1e6);
+                JsonNode a = ClientRequests.ask(client, m, planner + "-" + kind.charAt(0) + i, png, 900);
+                if (a.has("error")) err.println(errorLine + a.path("error"));
+                else err.printf(doneLine, planner, i + 1, (System.nanoTime() - t0) / 1e6);
                 err.flush();
             }
         } finally {

@@ -91,7 +91,7 @@ final class BenchGraphsCommand implements Callable<Integer> {
                 Path sideDir = Files.createDirectory(dir.resolve(side.kernels() + "-" + side.binding()));
                 err.printf("%s kernels, %s: %d tile graphs of %s in a JVM of their own%n", side.kernels(), side.binding(), tiles, s.describe(graph));
                 err.flush();
-                for (JsonNode line : probe(side, sideDir, err)) {
+                for (JsonNode line : probe(side, ends[0], ends[1], sideDir, err)) {
                     int k = line.get("tile").asInt();
                     double diff = reference == null ? 0 : maxAbsDiff(reference.resolve(name(sides.get(0), k)), sideDir.resolve(name(side, k)));
                     t.row(side.kernels(), side.binding(), k, line.get("rows").asText(), String.format(Locale.ROOT, "%.0f", line.get("firstRunMs").asDouble()),
@@ -134,10 +134,10 @@ final class BenchGraphsCommand implements Callable<Integer> {
         return side.binding() + "-tile" + tile + ".f32";
     }
 
-    private List<JsonNode> probe(Side side, Path sideDir, PrintWriter err) throws IOException, InterruptedException {
+    private List<JsonNode> probe(Side side, String first, String last, Path sideDir, PrintWriter err) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), TileGraphProbe.class.getName(),
-                model, stage.split("\\.\\.")[0], stage.split("\\.\\.")[1], String.valueOf(tiles), side.binding().name(), String.valueOf(threads),
+                model, first, last, String.valueOf(tiles), side.binding().name(), String.valueOf(threads),
                 String.valueOf(runs), sideDir.toString());
         pb.environment().put(WeightPolicy.ONEDNN_ENV, side.onednn());
         pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");

@@ -4,7 +4,6 @@ import io.edgefuse.engine.tf.internal.GraphCache;
 import io.edgefuse.engine.tf.internal.SessionConfig;
 import io.edgefuse.engine.tf.internal.SharedWeights;
 import io.edgefuse.engine.tf.internal.StageGraphBuilder;
-import io.edgefuse.engine.tf.WeightPolicy;
 import io.edgefuse.model.Model;
 import io.edgefuse.model.ModelException;
 import io.edgefuse.model.Shape;
