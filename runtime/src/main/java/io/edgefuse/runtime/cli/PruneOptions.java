@@ -1,6 +1,7 @@
 package io.edgefuse.runtime.cli;
 
 import io.edgefuse.pruner.FilterRelevance;
+import io.edgefuse.pruner.LossProbe;
 import io.edgefuse.pruner.LrpConfig;
 import io.edgefuse.pruner.LrpCriterion;
 import io.edgefuse.pruner.Normalisation;
@@ -28,8 +29,19 @@ final class PruneOptions {
     int channelMultiple;
 
     @Option(names = "--normalisation", description = "How each layer's scores are scaled before one global ranking, for every criterion:"
-            + " sum (each layer sums to 1, Yeom et al.; the previous default), mean (score / the layer's mean), l2 (score / the layer's L2 norm). Default: mean.")
+            + " sum (each layer sums to 1, Yeom et al.; the previous default), mean (score / the layer's mean), l2 (score / the layer's L2 norm),"
+            + " loss (each step, remove each layer's lowest-ranked --loss-probe fraction on a copy, measure the loss increase on the reference samples,"
+            + " and scale the layer's scores so that those filters' scores add up to it: the criterion's order within a layer, the probe's exchange"
+            + " rate between layers). Default: mean.")
     String normalisation;
+
+    @Option(names = "--loss-probe", paramLabel = "Q", description = "With --normalisation loss: the fraction of each layer's filters the probe removes"
+            + " (at least one). Default: 0.1.")
+    Double lossProbe;
+
+    @Option(names = "--loss-probe-metric", description = "With --normalisation loss: what the probe measures: kl (mean KL divergence of the"
+            + " pruned copy's class probabilities from the model's; never negative) or ce (increase of the true class's cross-entropy). Default: kl.")
+    String lossProbeMetric;
 
     @Option(names = "--cost-aware", description = "Rank by normalised score per FLOP a filter saves (relative to the average filter) instead of by score.")
     boolean costAware;
@@ -173,8 +185,22 @@ final class PruneOptions {
         RankingConfig d = RankingConfig.defaults();
         if (flopsPenalty != null && !(flopsPenalty >= 0)) throw new IllegalArgumentException("--flops-penalty must be >= 0, got " + flopsPenalty);
         if (flopsPenalty != null && flopsPenalty > 0 && costAware) throw new IllegalArgumentException("--flops-penalty and --cost-aware weigh the same FLOPs two ways: give one");
-        return new RankingConfig(normalisation == null ? d.normalisation() : Normalisation.named(normalisation), costAware,
-                layerFloor == null ? d.layerFloor() : layerFloor, flopsPenalty == null ? d.flopsPenalty() : flopsPenalty);
+        Normalisation n = normalisation == null ? d.normalisation() : Normalisation.named(normalisation);
+        if ((lossProbe != null || lossProbeMetric != null) && n != Normalisation.LOSS) {
+            throw new IllegalArgumentException("--loss-probe and --loss-probe-metric only apply to --normalisation loss");
+        }
+        LossProbe.Metric metric;
+        try {
+            metric = lossProbeMetric == null ? d.probeMetric() : LossProbe.Metric.named(lossProbeMetric);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--loss-probe-metric is kl or ce, got '" + lossProbeMetric + "'");
+        }
+        if (lossProbe != null && !(lossProbe > 0 && lossProbe < 1)) throw new IllegalArgumentException("--loss-probe is a fraction in (0, 1), got " + lossProbe);
+        if (n == Normalisation.LOSS && flopsPenalty != null && flopsPenalty > 0) {
+            throw new IllegalArgumentException("--flops-penalty is in units of mean-normalised scores, not of loss: with --normalisation loss use --cost-aware");
+        }
+        return new RankingConfig(n, costAware, layerFloor == null ? d.layerFloor() : layerFloor, flopsPenalty == null ? d.flopsPenalty() : flopsPenalty,
+                lossProbe == null ? d.probeFraction() : lossProbe, metric);
     }
 
     String modeText() {
