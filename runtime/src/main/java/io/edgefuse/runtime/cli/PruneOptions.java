@@ -69,6 +69,20 @@ final class PruneOptions {
     @Option(names = "--finetune-schedule", defaultValue = "cosine", description = "cosine (decay from --finetune-lr to 0 over the fine-tuning) or constant. Default: ${DEFAULT-VALUE}.")
     String finetuneSchedule;
 
+    @Option(names = "--finetune-weight-decay", defaultValue = "5e-4", description = "L2 factor on conv and dense weights during fine-tuning (0: none)."
+            + " Default: ${DEFAULT-VALUE} (the training default).")
+    double finetuneWeightDecay;
+
+    @Option(names = "--distill-from-original", description = "Fine-tune by knowledge distillation from the unpruned model (Hinton et al. 2015):"
+            + " loss = (1 - a) cross-entropy + a T^2 KL(teacher_T || student_T), a = --distill-alpha, T = --distill-temperature.")
+    boolean distill;
+
+    @Option(names = "--distill-alpha", defaultValue = "0.7", description = "With --distill-from-original: weight a of the teacher's soft term. Default: ${DEFAULT-VALUE}.")
+    double distillAlpha;
+
+    @Option(names = "--distill-temperature", defaultValue = "4", description = "With --distill-from-original: softmax temperature T. Default: ${DEFAULT-VALUE}.")
+    double distillTemperature;
+
     @Option(names = "--lrp-hidden-rule", defaultValue = "alpha2beta1", description = "LRP rule of the convs that do not read the input: alpha2beta1"
             + " (inhibiting inputs get negative relevance), z+ (alpha1-beta0; ARCHITECTURE.md's rule, the default before session 5) or epsilon"
             + " (signed contributions; gradient x input in the limit). Default: ${DEFAULT-VALUE} (chosen on the validation split, docs/pruning.md).")
@@ -90,6 +104,9 @@ final class PruneOptions {
     @Option(names = "--lrp-aggregation", defaultValue = "signed", description = "How a filter's per-sample LRP relevances become its score:"
             + " signed (their mean) or absolute (the mean of their magnitudes). Default: ${DEFAULT-VALUE}.")
     String lrpAggregation;
+
+    @Option(names = "--finetune-images", description = "Fine-tune on the first N training images only (quick looks and tests). Default: all outside the validation part.")
+    Integer finetuneImages;
 
     @Option(names = "--test-images", description = "Report test accuracy on the first N test images only (quick looks). Default: all 10000.")
     Integer testImages;
