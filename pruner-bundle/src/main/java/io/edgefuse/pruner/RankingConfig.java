@@ -23,7 +23,7 @@ public record RankingConfig(Normalisation normalisation, boolean costAware, doub
     /** The loss probe's default fraction of a layer (docs/pruning.md, "Loss-calibrated ranking"). */
     public static final double PROBE_FRACTION = 0.1;
     /** The loss probe's default metric (docs/pruning.md, "Loss-calibrated ranking"). */
-    public static final LossProbe.Metric PROBE_METRIC = LossProbe.Metric.KL;
+    public static final LossProbe.Metric PROBE_METRIC = LossProbe.Metric.CROSS_ENTROPY;
 
     public RankingConfig {
         if (normalisation == null) throw new IllegalArgumentException("normalisation is required");

@@ -127,7 +127,7 @@ class LossCalibrationTest {
             }
         }).run(m);
         assertTrue(r.flopsRemoved() >= 0.4 - 1e-9, r.stopReason());
-        assertTrue(phases.stream().anyMatch(p -> p.startsWith("loss probe (kl") && p.contains("conv0 -1") && p.contains("conv3 -1")), phases.toString());
+        assertTrue(phases.stream().anyMatch(p -> p.startsWith("loss probe (ce") && p.contains("conv0 -1") && p.contains("conv3 -1")), phases.toString());
     }
 
     @Test

@@ -40,7 +40,7 @@ final class PruneOptions {
     Double lossProbe;
 
     @Option(names = "--loss-probe-metric", description = "With --normalisation loss: what the probe measures: kl (mean KL divergence of the"
-            + " pruned copy's class probabilities from the model's; never negative) or ce (increase of the true class's cross-entropy). Default: kl.")
+            + " pruned copy's class probabilities from the model's; never negative) or ce (increase of the true class's cross-entropy). Default: ce (chosen on the validation split, docs/pruning.md).")
     String lossProbeMetric;
 
     @Option(names = "--cost-aware", description = "Rank by normalised score per FLOP a filter saves (relative to the average filter) instead of by score.")
