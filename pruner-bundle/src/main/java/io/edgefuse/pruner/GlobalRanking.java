@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +17,7 @@ import java.util.TreeSet;
  * together. Its score is the mean of the members' per-layer normalised scores at that index, so a group
  * competes like one layer: with the sum, a group of m convs would score about m times a plain layer's
  * filters and residual channels would hardly ever be pruned. {@link RankingConfig} chooses the
- * normalisation, an optional weighing by the FLOPs a unit saves (divided by them, or a penalty
+ * normalisation (per layer, or calibrated by a loss probe), an optional weighing by the FLOPs a unit saves (divided by them, or a penalty
  * subtracted), and a floor on each group's width;
  * all criteria are ranked the same way.
  */
@@ -29,13 +30,24 @@ public final class GlobalRanking {
         }
     }
 
+    /**
+     * What the loss probe measured for one group ({@link Normalisation#LOSS}).
+     *
+     * @param probed how many of its lowest-ranked units the probe removed
+     * @param lossIncrease the measured loss increase (may be negative)
+     * @param scale the factor its normalised scores were multiplied by
+     */
+    public record Calibration(int probed, double lossIncrease, double scale) {}
+
     private final List<Unit> units;
     /** Per group (by its first conv): how many filters must stay. */
     private final Map<String, Integer> minKept;
+    private final Map<String, Calibration> calibration;
 
-    private GlobalRanking(List<Unit> units, Map<String, Integer> minKept) {
+    private GlobalRanking(List<Unit> units, Map<String, Integer> minKept, Map<String, Calibration> calibration) {
         this.units = units;
         this.minKept = minKept;
+        this.calibration = calibration;
     }
 
     /** Sum-normalised, no cost weighting, no floor. @param scores raw criterion scores */
@@ -43,35 +55,94 @@ public final class GlobalRanking {
         return of(m, scores, RankingConfig.sum(), Map.of());
     }
 
+    /** As {@link #of(Model, FilterScores, RankingConfig, Map, LossProbe)} for a ranking that needs no probe. */
+    public static GlobalRanking of(Model m, FilterScores scores, RankingConfig cfg, Map<String, Integer> originalWidths) {
+        return of(m, scores, cfg, originalWidths, null);
+    }
+
     /**
      * @param scores raw criterion scores; normalised per layer here
      * @param originalWidths filters per conv in the model before pruning began (for the layer floor; a conv
      *     missing from it counts with its current width)
+     * @param probe measures the loss increase of removing filters of {@code m}; required by {@link Normalisation#LOSS}
      */
-    public static GlobalRanking of(Model m, FilterScores scores, RankingConfig cfg, Map<String, Integer> originalWidths) {
+    public static GlobalRanking of(Model m, FilterScores scores, RankingConfig cfg, Map<String, Integer> originalWidths, LossProbe probe) {
+        if (cfg.probesLoss() && probe == null) throw new IllegalArgumentException("loss-calibrated ranking needs a loss probe");
         FilterScores norm = scores.normalised(cfg.normalisation());
         List<ChannelGroups.Group> groups = new ArrayList<>();
         for (ChannelGroups.Group g : ChannelGroups.of(m).groups()) if (g.prunable()) groups.add(g);
         Map<ChannelGroups.Group, Double> cost = cfg.weighsFlops() ? relativeCosts(m, groups) : Map.of();
-        List<Unit> all = new ArrayList<>();
         Map<String, Integer> min = new HashMap<>();
+        Map<ChannelGroups.Group, double[]> unitScores = new LinkedHashMap<>();
         for (ChannelGroups.Group g : groups) {
             double[] sum = new double[g.filters()];
             for (String conv : g.convs()) {
                 double[] s = norm.scores(conv);
                 for (int f = 0; f < sum.length; f++) sum[f] += s[f];
             }
-            double c = cost.getOrDefault(g, 1.0);
-            for (int f = 0; f < sum.length; f++) {
-                double s = sum[f] / g.convs().size();
-                all.add(new Unit(g, f, cfg.costAware() ? s / c : s - cfg.flopsPenalty() * c));
-            }
+            for (int f = 0; f < sum.length; f++) sum[f] /= g.convs().size();
+            unitScores.put(g, sum);
             int width0 = originalWidths.getOrDefault(g.convs().get(0), g.filters());
             min.put(g.convs().get(0), Math.max(1, (int) Math.ceil(cfg.layerFloor() * width0 - 1e-9)));
         }
+        Map<String, Calibration> cal = cfg.probesLoss() ? calibrate(unitScores, min, cfg.probeFraction(), probe) : Map.of();
+        List<Unit> all = new ArrayList<>();
+        for (Map.Entry<ChannelGroups.Group, double[]> e : unitScores.entrySet()) {
+            ChannelGroups.Group g = e.getKey();
+            double c = cost.getOrDefault(g, 1.0);
+            double[] sum = e.getValue();
+            for (int f = 0; f < sum.length; f++) {
+                double s = sum[f];
+                all.add(new Unit(g, f, cfg.costAware() ? s / c : s - cfg.flopsPenalty() * c));
+            }
+        }
         // Stable sort: ties stay in model order, then filter index.
         all.sort(Comparator.comparingDouble(Unit::score));
-        return new GlobalRanking(List.copyOf(all), Map.copyOf(min));
+        return new GlobalRanking(List.copyOf(all), Map.copyOf(min), Map.copyOf(cal));
+    }
+
+    /**
+     * Scales each group's scores in place so that the scores of its k lowest units add up to the loss the
+     * probe measures when exactly those k are removed: k = probe fraction of its filters (at least 1, at most
+     * what its floor lets go). A per-layer normalisation says how a layer's filters compare with each other,
+     * not what they are worth against another layer's; Taylor's scores are in units of loss, LRP's are not,
+     * and this puts every criterion in the same units. Increases below a small floor (a removal that costs
+     * nothing, or lowers the loss on these samples) are clamped to it, so the scale stays positive and the
+     * criterion's order within the layer is kept. A group with nothing removable is not probed.
+     */
+    private static Map<String, Calibration> calibrate(Map<ChannelGroups.Group, double[]> unitScores, Map<String, Integer> min, double fraction,
+            LossProbe probe) {
+        double floor = Math.max(1e-3 * probe.baseLoss(), 1e-9);
+        Map<String, Calibration> out = new LinkedHashMap<>();
+        for (Map.Entry<ChannelGroups.Group, double[]> e : unitScores.entrySet()) {
+            ChannelGroups.Group g = e.getKey();
+            double[] s = e.getValue();
+            int room = g.filters() - min.get(g.convs().get(0));
+            if (room <= 0) continue;
+            int k = Math.min(room, Math.max(1, (int) Math.round(fraction * g.filters())));
+            Integer[] order = new Integer[s.length];
+            for (int f = 0; f < order.length; f++) order[f] = f;
+            java.util.Arrays.sort(order, Comparator.comparingDouble(f -> s[f]));
+            Set<Integer> probed = new TreeSet<>();
+            double mass = 0, absMass = 0;
+            for (int i = 0; i < k; i++) {
+                probed.add(order[i]);
+                mass += s[order[i]];
+                absMass += Math.abs(s[order[i]]);
+            }
+            // Scores of the probed units that cancel or are all zero: fall back to their magnitude, then to 1 each.
+            if (!(mass > 0)) mass = absMass > 0 ? absMass : k;
+            double increase = probe.increase(Map.of(g.convs().get(0), probed));
+            double scale = Math.max(increase, floor) / mass;
+            for (int f = 0; f < s.length; f++) s[f] *= scale;
+            out.put(g.convs().get(0), new Calibration(k, increase, scale));
+        }
+        return out;
+    }
+
+    /** What the loss probe measured, by group (its first conv); empty unless the ranking is loss-calibrated. */
+    public Map<String, Calibration> calibration() {
+        return calibration;
     }
 
     /**

@@ -15,7 +15,15 @@ public enum Normalisation {
     /** Divided by the layer's mean: a filter is compared with its own layer's average filter (1 = average). */
     MEAN,
     /** Divided by the layer's L2 norm (Molchanov et al. 2017): between the two, a layer of n equal filters gives 1/sqrt(n). */
-    L2;
+    L2,
+    /**
+     * Loss-calibrated: the layer's scores (divided by their mean, as {@link #MEAN}; the factor cancels) scaled
+     * so that the scores of the units a probe removes add up to the loss increase that removal measurably
+     * causes on the reference samples ({@link LossProbe}). The order within a layer stays the criterion's;
+     * only the exchange rate between layers comes from the probe. Needs a model and samples, so
+     * {@link GlobalRanking} applies it, not {@link #apply(double[])}.
+     */
+    LOSS;
 
     /** The CLI spelling. */
     public String cliName() {
@@ -24,13 +32,14 @@ public enum Normalisation {
 
     public static Normalisation named(String name) {
         for (Normalisation n : values()) if (n.cliName().equals(name)) return n;
-        throw new IllegalArgumentException("unknown normalisation '" + name + "' (one of sum, mean, l2)");
+        throw new IllegalArgumentException("unknown normalisation '" + name + "' (one of sum, mean, l2, loss)");
     }
 
     /**
      * One layer's scores on the common scale (a new array). If the statistic is not positive - only
      * possible when negative scores dominate - the same statistic of the absolute values is used, which
-     * keeps the order within the layer; an all-zero layer stays zero.
+     * keeps the order within the layer; an all-zero layer stays zero. {@link #LOSS} gives the {@link #MEAN}
+     * scale here, before {@link GlobalRanking} calibrates it.
      */
     double[] apply(double[] scores) {
         double[] v = scores.clone();
@@ -50,7 +59,7 @@ public enum Normalisation {
         }
         return switch (this) {
             case SUM -> s;
-            case MEAN -> s / v.length;
+            case MEAN, LOSS -> s / v.length;
             case L2 -> Math.sqrt(s);
         };
     }

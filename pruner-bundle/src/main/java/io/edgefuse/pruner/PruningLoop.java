@@ -82,7 +82,14 @@ public final class PruningLoop {
             if (ranking == null) {
                 listener.phase("scoring filters (" + criterion.name() + ", " + samples.size() + " samples)");
                 Model folded = BatchNormFolding.fold(current);
-                ranking = GlobalRanking.of(folded, criterion.score(folded, samples, accepted), cfg.ranking(), widths);
+                FilterScores scores = criterion.score(folded, samples, accepted);
+                LossProbe probe = null;
+                if (cfg.ranking().probesLoss()) {
+                    listener.phase("probing the loss of each layer's lowest-ranked filters");
+                    probe = new LossProbe(current, samples, cfg.bnReestimate(), cfg.ranking().probeMetric());
+                }
+                ranking = GlobalRanking.of(folded, scores, cfg.ranking(), widths, probe);
+                if (probe != null) listener.phase(calibrationText(probe, ranking.calibration()));
                 if (cfg.meanCompensation()) means = MeanCompensation.means(current, samples);
             }
             int left = ranking.removable();
@@ -142,6 +149,14 @@ public final class PruningLoop {
             }
         }
         return new Result(BatchNormFolding.fold(current), current, base, cur, flops0, List.copyOf(steps), stop);
+    }
+
+    private static String calibrationText(LossProbe p, Map<String, GlobalRanking.Calibration> cal) {
+        StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "loss probe (%s; reference loss %.4f):", p.metric().cliName(), p.baseLoss()));
+        for (Map.Entry<String, GlobalRanking.Calibration> e : cal.entrySet()) {
+            b.append(String.format(java.util.Locale.ROOT, " %s -%d %+.4f", e.getKey(), e.getValue().probed(), e.getValue().lossIncrease()));
+        }
+        return b.toString();
     }
 
     private record Removal(Model model, int count) {}

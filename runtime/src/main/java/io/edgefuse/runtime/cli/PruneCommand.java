@@ -69,10 +69,10 @@ final class PruneCommand implements Callable<Integer> {
         double drop = stop.maxDrop == null ? Double.NaN : stop.maxDrop;
         var cfg = o.config(target, drop, List.of());
         Criterion crit = Criterion.named(criterion, o.seed, o.lrpCriterion());
-        if (finetuneEpochs < 0) throw new IllegalArgumentException("--finetune-epochs must be >= 0, got " + finetuneEpochs);
+        Fine.check(finetuneEpochs, o);
         Model m = ModelArg.load(model, err);
         PruneData data = PruneData.load(m.input(), o, err);
-        Fine fine = Fine.of(finetuneEpochs, data, o);
+        Fine fine = Fine.of(finetuneEpochs, data, o, m);
         BatchedEvaluator val = new BatchedEvaluator(data.validation()), test = new BatchedEvaluator(data.test());
         err.printf("pruning %s by %s, %s%n", m.name(), crit.name(), o.modeText());
         err.flush();
@@ -91,6 +91,7 @@ final class PruneCommand implements Callable<Integer> {
         }
         ModelFormat.write(result, this.out);
         Map<String, Object> report = report(m, folded, r, t0, t1, tft, vft, crit.name(), o);
+        if (fine != null) report.put("finetuning", fine.describe());
         Json.write(this.out.resolve("pruning.json"), report);
         if (json) {
             Json.print(out, report);

@@ -62,10 +62,10 @@ final class PruneCompareCommand implements Callable<Integer> {
         PruningConfig cfg = o.config(Double.NaN, Double.NaN, points);
         List<Criterion> crits = new ArrayList<>();
         for (String c : criteria) crits.add(Criterion.named(c, o.seed, o.lrpCriterion()));
-        if (finetuneEpochs < 0) throw new IllegalArgumentException("--finetune-epochs must be >= 0, got " + finetuneEpochs);
+        Fine.check(finetuneEpochs, o);
         Model m = ModelArg.load(model, err);
         PruneData data = PruneData.load(m.input(), o, err);
-        Fine fine = Fine.of(finetuneEpochs, data, o);
+        Fine fine = Fine.of(finetuneEpochs, data, o, m);
         BatchedEvaluator val = new BatchedEvaluator(data.validation()), test = new BatchedEvaluator(data.test());
         Model folded = BatchNormFolding.fold(m);
         err.println("testing the original model ...");
@@ -113,6 +113,7 @@ final class PruneCompareCommand implements Callable<Integer> {
         report.put("testImages", data.test().size());
         report.put("mode", o.modeText());
         report.put("finetuneEpochs", finetuneEpochs);
+        if (fine != null) report.put("finetuning", fine.describe());
         report.put("originalFlops", folded.totalCost().flops());
         report.put("originalParams", folded.parameterCount());
         report.put("originalTestAccuracy", t0.accuracy());

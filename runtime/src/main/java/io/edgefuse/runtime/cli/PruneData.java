@@ -19,6 +19,7 @@ record PruneData(List<Sample> reference, ImageSet validation, ImageSet fineTunin
         long seed = o.seed;
         if (samplesPerClass < 1) throw new IllegalArgumentException("--samples-per-class must be >= 1, got " + samplesPerClass);
         if (o.testImages != null && o.testImages < 1) throw new IllegalArgumentException("--test-images must be >= 1, got " + o.testImages);
+        if (o.finetuneImages != null && o.finetuneImages < 1) throw new IllegalArgumentException("--finetune-images must be >= 1, got " + o.finetuneImages);
         FashionMnist data = new FashionMnist();
         err.printf("reading Fashion-MNIST from %s%n", data.directory());
         err.flush();
@@ -29,6 +30,8 @@ record PruneData(List<Sample> reference, ImageSet validation, ImageSet fineTunin
         err.printf("reference: %d samples (%d per class, seed %d, from training images 0..%d); validation: training images %d..%d; test: %d images%n",
                 ref.size(), samplesPerClass, seed, split.validationStart() - 1, split.validationStart(), train.size() - 1, test.size());
         err.flush();
-        return new PruneData(ref, split.validationSet(), split.trainingSet(), test);
+        ImageSet tuning = split.trainingSet();
+        if (o.finetuneImages != null) tuning = tuning.slice(0, Math.min(o.finetuneImages, tuning.size()));
+        return new PruneData(ref, split.validationSet(), tuning, test);
     }
 }

@@ -1,6 +1,7 @@
 package io.edgefuse.runtime.cli;
 
 import io.edgefuse.pruner.FilterRelevance;
+import io.edgefuse.pruner.LossProbe;
 import io.edgefuse.pruner.LrpConfig;
 import io.edgefuse.pruner.LrpCriterion;
 import io.edgefuse.pruner.Normalisation;
@@ -28,8 +29,19 @@ final class PruneOptions {
     int channelMultiple;
 
     @Option(names = "--normalisation", description = "How each layer's scores are scaled before one global ranking, for every criterion:"
-            + " sum (each layer sums to 1, Yeom et al.; the previous default), mean (score / the layer's mean), l2 (score / the layer's L2 norm). Default: mean.")
+            + " sum (each layer sums to 1, Yeom et al.; the previous default), mean (score / the layer's mean), l2 (score / the layer's L2 norm),"
+            + " loss (each step, remove each layer's lowest-ranked --loss-probe fraction on a copy, measure the loss increase on the reference samples,"
+            + " and scale the layer's scores so that those filters' scores add up to it: the criterion's order within a layer, the probe's exchange"
+            + " rate between layers). Default: mean.")
     String normalisation;
+
+    @Option(names = "--loss-probe", paramLabel = "Q", description = "With --normalisation loss: the fraction of each layer's filters the probe removes"
+            + " (at least one). Default: 0.1.")
+    Double lossProbe;
+
+    @Option(names = "--loss-probe-metric", description = "With --normalisation loss: what the probe measures: kl (mean KL divergence of the"
+            + " pruned copy's class probabilities from the model's; never negative) or ce (increase of the true class's cross-entropy). Default: ce (chosen on the validation split, docs/pruning.md).")
+    String lossProbeMetric;
 
     @Option(names = "--cost-aware", description = "Rank by normalised score per FLOP a filter saves (relative to the average filter) instead of by score.")
     boolean costAware;
@@ -57,6 +69,20 @@ final class PruneOptions {
     @Option(names = "--finetune-schedule", defaultValue = "cosine", description = "cosine (decay from --finetune-lr to 0 over the fine-tuning) or constant. Default: ${DEFAULT-VALUE}.")
     String finetuneSchedule;
 
+    @Option(names = "--finetune-weight-decay", defaultValue = "5e-4", description = "L2 factor on conv and dense weights during fine-tuning (0: none)."
+            + " Default: ${DEFAULT-VALUE} (the training default).")
+    double finetuneWeightDecay;
+
+    @Option(names = "--distill-from-original", description = "Fine-tune by knowledge distillation from the unpruned model (Hinton et al. 2015):"
+            + " loss = (1 - a) cross-entropy + a T^2 KL(teacher_T || student_T), a = --distill-alpha, T = --distill-temperature.")
+    boolean distill;
+
+    @Option(names = "--distill-alpha", defaultValue = "0.7", description = "With --distill-from-original: weight a of the teacher's soft term. Default: ${DEFAULT-VALUE}.")
+    double distillAlpha;
+
+    @Option(names = "--distill-temperature", defaultValue = "4", description = "With --distill-from-original: softmax temperature T. Default: ${DEFAULT-VALUE}.")
+    double distillTemperature;
+
     @Option(names = "--lrp-hidden-rule", defaultValue = "alpha2beta1", description = "LRP rule of the convs that do not read the input: alpha2beta1"
             + " (inhibiting inputs get negative relevance), z+ (alpha1-beta0; ARCHITECTURE.md's rule, the default before session 5) or epsilon"
             + " (signed contributions; gradient x input in the limit). Default: ${DEFAULT-VALUE} (chosen on the validation split, docs/pruning.md).")
@@ -78,6 +104,9 @@ final class PruneOptions {
     @Option(names = "--lrp-aggregation", defaultValue = "signed", description = "How a filter's per-sample LRP relevances become its score:"
             + " signed (their mean) or absolute (the mean of their magnitudes). Default: ${DEFAULT-VALUE}.")
     String lrpAggregation;
+
+    @Option(names = "--finetune-images", description = "Fine-tune on the first N training images only (quick looks and tests). Default: all outside the validation part.")
+    Integer finetuneImages;
 
     @Option(names = "--test-images", description = "Report test accuracy on the first N test images only (quick looks). Default: all 10000.")
     Integer testImages;
@@ -173,8 +202,22 @@ final class PruneOptions {
         RankingConfig d = RankingConfig.defaults();
         if (flopsPenalty != null && !(flopsPenalty >= 0)) throw new IllegalArgumentException("--flops-penalty must be >= 0, got " + flopsPenalty);
         if (flopsPenalty != null && flopsPenalty > 0 && costAware) throw new IllegalArgumentException("--flops-penalty and --cost-aware weigh the same FLOPs two ways: give one");
-        return new RankingConfig(normalisation == null ? d.normalisation() : Normalisation.named(normalisation), costAware,
-                layerFloor == null ? d.layerFloor() : layerFloor, flopsPenalty == null ? d.flopsPenalty() : flopsPenalty);
+        Normalisation n = normalisation == null ? d.normalisation() : Normalisation.named(normalisation);
+        if ((lossProbe != null || lossProbeMetric != null) && n != Normalisation.LOSS) {
+            throw new IllegalArgumentException("--loss-probe and --loss-probe-metric only apply to --normalisation loss");
+        }
+        LossProbe.Metric metric;
+        try {
+            metric = lossProbeMetric == null ? d.probeMetric() : LossProbe.Metric.named(lossProbeMetric);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--loss-probe-metric is kl or ce, got '" + lossProbeMetric + "'");
+        }
+        if (lossProbe != null && !(lossProbe > 0 && lossProbe < 1)) throw new IllegalArgumentException("--loss-probe is a fraction in (0, 1), got " + lossProbe);
+        if (n == Normalisation.LOSS && flopsPenalty != null && flopsPenalty > 0) {
+            throw new IllegalArgumentException("--flops-penalty is in units of mean-normalised scores, not of loss: with --normalisation loss use --cost-aware");
+        }
+        return new RankingConfig(n, costAware, layerFloor == null ? d.layerFloor() : layerFloor, flopsPenalty == null ? d.flopsPenalty() : flopsPenalty,
+                lossProbe == null ? d.probeFraction() : lossProbe, metric);
     }
 
     String modeText() {

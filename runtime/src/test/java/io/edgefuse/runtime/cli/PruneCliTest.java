@@ -64,6 +64,24 @@ class PruneCliTest {
         CliRun badSchedule = run("prune", "--model", "fmnist-vgg", "--finetune-epochs", "1", "--finetune-schedule", "step", "--target-flops", "0.5", "--out", out);
         assertEquals(3, badSchedule.code());
         assertTrue(badSchedule.err().contains("constant or cosine"), badSchedule.err());
+        CliRun badProbe = run("prune", "--model", "fmnist-vgg", "--loss-probe", "0.2", "--target-flops", "0.5", "--out", out);
+        assertEquals(3, badProbe.code());
+        assertTrue(badProbe.err().contains("only apply to --normalisation loss"), badProbe.err());
+        CliRun badProbeFraction = run("prune", "--model", "fmnist-vgg", "--normalisation", "loss", "--loss-probe", "1", "--target-flops", "0.5", "--out", out);
+        assertEquals(3, badProbeFraction.code());
+        assertTrue(badProbeFraction.err().contains("--loss-probe is a fraction"), badProbeFraction.err());
+        CliRun badMetric = run("prune", "--model", "fmnist-vgg", "--normalisation", "loss", "--loss-probe-metric", "mse", "--target-flops", "0.5", "--out", out);
+        assertEquals(3, badMetric.code());
+        assertTrue(badMetric.err().contains("kl or ce"), badMetric.err());
+        CliRun lossPenalty = run("prune", "--model", "fmnist-vgg", "--normalisation", "loss", "--flops-penalty", "0.2", "--target-flops", "0.5", "--out", out);
+        assertEquals(3, lossPenalty.code());
+        assertTrue(lossPenalty.err().contains("--cost-aware"), lossPenalty.err());
+        CliRun badAlpha = run("prune", "--model", "fmnist-vgg", "--finetune-epochs", "1", "--distill-from-original", "--distill-alpha", "2", "--target-flops", "0.5", "--out", out);
+        assertEquals(3, badAlpha.code());
+        assertTrue(badAlpha.err().contains("--distill-alpha"), badAlpha.err());
+        CliRun badDecay = run("prune", "--model", "fmnist-vgg", "--finetune-epochs", "1", "--finetune-weight-decay", "-1", "--target-flops", "0.5", "--out", out);
+        assertEquals(3, badDecay.code());
+        assertTrue(badDecay.err().contains("--finetune-weight-decay"), badDecay.err());
         CliRun bothModes = run("prune", "--model", "fmnist-vgg", "--target-flops", "0.5", "--adaptive", "--fixed-rate", "0.1", "--out", out);
         assertEquals(2, bothModes.code());
         CliRun badRate = run("prune", "--model", "fmnist-vgg", "--target-flops", "0.5", "--fixed-rate", "0", "--out", out);
@@ -113,6 +131,18 @@ class PruneCliTest {
             assertTrue(Files.exists(cmp.resolve(pts.get(1).path("folder").asText()).resolve("model.json")));
         }
         assertTrue(Files.readString(cmp.resolve("accuracy-vs-flops.svg")).contains("<polyline"));
+
+        // Loss-calibrated ranking, then distilled fine-tuning from the original on a few batches.
+        Path lossOut = dir.resolve("loss");
+        CliRun l = run("prune", "--model", "fmnist-vgg", "--criterion", "taylor", "--samples-per-class", "1", "--validation", "200", "--test-images", "300",
+                "--target-flops", "0.1", "--fixed-rate", "0.1", "--normalisation", "loss", "--bn-reestimate", "--finetune-epochs", "1", "--finetune-images", "512",
+                "--finetune-lr", "5e-4", "--finetune-weight-decay", "0", "--distill-from-original", "--out", lossOut.toString(), "--json");
+        assertEquals(0, l.code(), l.err());
+        JsonNode lr = JSON.readTree(l.out());
+        assertTrue(lr.path("mode").asText().contains("loss normalisation (probe 0.10 of each layer, ce)"), l.out());
+        assertTrue(l.err().contains("loss probe (ce; reference loss"), l.err());
+        assertTrue(l.err().contains("fine-tuning 1 epoch(s) on 512 images (Adam, lr 5.0e-04, cosine, weight decay 0.0e+00, distilled from the original (alpha 0.70, T 4.0))"), l.err());
+        assertTrue(lr.path("finetunedValAccuracy").isNumber() && lr.path("finetuning").asText().contains("distilled"), l.out());
 
         CliRun b = run("bench-pruned", "--model", "fmnist-vgg", "--pruned", out.toString(), "--warmup", "1", "--iterations", "3", "--json");
         assertEquals(0, b.code(), b.err());

@@ -24,6 +24,11 @@ public final class Trainer {
 
     /** Trains {@code model} (starting from its weights) on {@code set}. */
     public static Model train(Model model, ImageSet set, TrainConfig config, TrainingListener listener) {
+        return train(model, set, config, listener, null);
+    }
+
+    /** As {@link #train(Model, ImageSet, TrainConfig, TrainingListener)}, distilling from a teacher (null: plain cross-entropy). */
+    public static Model train(Model model, ImageSet set, TrainConfig config, TrainingListener listener, Distillation distill) {
         if (model.isGraphOnly()) throw new ModelException("model '" + model.name() + "' has no weights: start from Trainer.initialise(graph, seed)");
         Batches data = new Batches(model, set);
         int n = data.size();
@@ -34,7 +39,7 @@ public final class Trainer {
         Random random = new Random(config.seed());
         float[] x = new float[batch * Batches.PIXELS];
         float[] y = new float[batch * data.classes()];
-        try (TrainingGraph g = new TrainingGraph(model, config, data.classes())) {
+        try (TrainingGraph g = new TrainingGraph(model, config, data.classes(), distill)) {
             listener.started(config.epochs(), perEpoch, batch);
             long step = 0;
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {

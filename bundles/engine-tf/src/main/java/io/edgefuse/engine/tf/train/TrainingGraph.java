@@ -52,6 +52,11 @@ final class TrainingGraph implements AutoCloseable {
     private final int classes;
 
     TrainingGraph(Model model, TrainConfig config, int classes) {
+        this(model, config, classes, null);
+    }
+
+    /** @param distill a teacher to distil from, or null for the plain cross-entropy */
+    TrainingGraph(Model model, TrainConfig config, int classes, Distillation distill) {
         this.model = model;
         this.config = config;
         this.classes = classes;
@@ -67,6 +72,10 @@ final class TrainingGraph implements AutoCloseable {
             Map<String, Operand<TFloat32>> values = PlainGraphBuilder.forward(model, ops, x, this::trainingBatchNorm);
             Operand<TFloat32> logits = values.get(logitsNode(model));
             Operand<TFloat32> crossEntropy = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss(), tf.constant(0));
+            if (distill != null) {
+                distill.check(model);
+                crossEntropy = distilled(crossEntropy, logits, distill, new LayerOps(graph));
+            }
             loss = config.weightDecay() > 0 ? tf.math.add(crossEntropy, weightDecay()) : crossEntropy;
             train = optimizerStep();
             session = new Session(graph, SessionConfig.of(config.threads(), 1));
@@ -74,6 +83,23 @@ final class TrainingGraph implements AutoCloseable {
             graph.close();
             throw e;
         }
+    }
+
+    /**
+     * (1 - alpha) x the hard loss + alpha T^2 KL(p_T || q_T): the teacher's forward pass on the same input with its
+     * weights as constants (so no gradient reaches it), KL as the soft cross-entropy minus the teacher's entropy
+     * (a constant for the gradient, kept so that the reported loss is 0 when the student matches the teacher).
+     */
+    private Operand<TFloat32> distilled(Operand<TFloat32> hard, Operand<TFloat32> logits, Distillation d, LayerOps constants) {
+        Model teacher = d.teacher();
+        Operand<TFloat32> teacherLogits = PlainGraphBuilder.forward(teacher, constants, x, (i, ins) -> null).get(logitsNode(teacher));
+        Operand<TFloat32> t = tf.constant((float) d.temperature());
+        Operand<TFloat32> p = tf.stopGradient(tf.nn.softmax(tf.math.div(teacherLogits, t)));
+        Operand<TFloat32> softCe = tf.nn.softmaxCrossEntropyWithLogits(tf.math.div(logits, t), p).loss();
+        Operand<TFloat32> entropy = tf.math.neg(tf.reduceSum(tf.math.mul(p, tf.math.log(tf.math.maximum(p, tf.constant(1e-30f)))), tf.constant(1)));
+        Operand<TFloat32> kl = tf.math.mean(tf.math.sub(softCe, entropy), tf.constant(0));
+        float a = (float) d.alpha(), t2 = (float) (d.temperature() * d.temperature());
+        return tf.math.add(tf.math.mul(hard, tf.constant(1 - a)), tf.math.mul(kl, tf.constant(a * t2)));
     }
 
     /** The node whose output is the logits: the softmax's input, or the output if it is not a softmax. */
