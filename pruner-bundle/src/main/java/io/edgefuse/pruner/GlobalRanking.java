@@ -114,7 +114,7 @@ public final class GlobalRanking {
     private static Map<String, Calibration> calibrate(Map<ChannelGroups.Group, double[]> unitScores, Map<String, Integer> min, double fraction,
             LossProbe probe, LossProbe.Unmeasured unmeasured) {
         double floor = Math.max(1e-3 * probe.baseLoss(), 1e-9);
-        Map<ChannelGroups.Group, double[]> measured = new LinkedHashMap<>(); // k, increase, mass
+        Map<ChannelGroups.Group, Probed> measured = new LinkedHashMap<>();
         List<Double> scales = new ArrayList<>();
         for (Map.Entry<ChannelGroups.Group, double[]> e : unitScores.entrySet()) {
             ChannelGroups.Group g = e.getKey();
@@ -135,7 +135,7 @@ public final class GlobalRanking {
             // Scores of the probed units that cancel or are all zero: fall back to their magnitude, then to 1 each.
             if (!(mass > 0)) mass = absMass > 0 ? absMass : k;
             double increase = probe.increase(Map.of(g.convs().get(0), probed));
-            measured.put(g, new double[] {k, increase, mass});
+            measured.put(g, new Probed(k, increase, mass));
             if (increase > floor) scales.add(increase / mass);
         }
         double median = Double.NaN;
@@ -145,16 +145,19 @@ public final class GlobalRanking {
             median = n % 2 == 1 ? scales.get(n / 2) : (scales.get(n / 2 - 1) + scales.get(n / 2)) / 2;
         }
         Map<String, Calibration> out = new LinkedHashMap<>();
-        for (Map.Entry<ChannelGroups.Group, double[]> e : measured.entrySet()) {
-            double k = e.getValue()[0], increase = e.getValue()[1], mass = e.getValue()[2];
+        for (Map.Entry<ChannelGroups.Group, Probed> e : measured.entrySet()) {
+            double increase = e.getValue().increase(), mass = e.getValue().mass();
             double scale = increase > floor ? increase / mass
                     : unmeasured == LossProbe.Unmeasured.MEDIAN && !Double.isNaN(median) ? median : floor / mass;
             double[] s = unitScores.get(e.getKey());
             for (int f = 0; f < s.length; f++) s[f] *= scale;
-            out.put(e.getKey().convs().get(0), new Calibration((int) k, increase, scale));
+            out.put(e.getKey().convs().get(0), new Calibration(e.getValue().units(), increase, scale));
         }
         return out;
     }
+
+    /** One group's probe: how many units, the measured increase, and their scores' mass before calibration. */
+    private record Probed(int units, double increase, double mass) {}
 
     /** What the loss probe measured, by group (its first conv); empty unless the ranking is loss-calibrated. */
     public Map<String, Calibration> calibration() {
