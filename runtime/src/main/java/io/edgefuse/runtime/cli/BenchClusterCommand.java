@@ -158,6 +158,7 @@ final class BenchClusterCommand implements Callable<Integer> {
         // What the timed coordinators learn of the nodes' message paths goes from one planner's to the next:
         // it is the nodes' property, not the plan's.
         Map<String, MessagePathEstimate> learned = Map.of();
+        double loadAtStart = loadAverage();
         NodeQuotas quotas = throttledWarmup || quotasViaPid <= 0 ? null : NodeQuotas.viaProcess(quotasViaPid, st);
         if (quotas == null && !throttledWarmup) err.println("warning: the node cgroups are out of reach (no --quotas-via-pid): warm-up runs under the quotas");
         for (String p : planners) {
@@ -214,6 +215,7 @@ final class BenchClusterCommand implements Callable<Integer> {
             best = Math.max(best, n.device().gflops(OpClass.CONV));
         }
         double ideal = sum / best;
+        double loadAtEnd = loadAverage();
         if (json) {
             List<Map<String, Object>> l = new ArrayList<>();
             for (Row r : rows) l.add(rowJson(r, single));
@@ -234,6 +236,10 @@ final class BenchClusterCommand implements Callable<Integer> {
             }
             doc.put("quotas", q);
             doc.put("dtype", dtype);
+            Map<String, Object> load = new LinkedHashMap<>();
+            load.put("start", finite(loadAtStart));
+            load.put("end", finite(loadAtEnd));
+            doc.put("hostLoadAverage", load);
             doc.put("rows", l);
             Json.print(out, doc);
         } else {
@@ -250,6 +256,8 @@ final class BenchClusterCommand implements Callable<Integer> {
             printTable(out, rows, single);
             out.printf("ideal speedup (free communication) = total / fastest measured capacity = %.2fx; single = the fastest node alone%n", ideal);
             out.println("wire bytes: counted on the hub ends of the nodes' veths (both directions, MQTT and TCP overhead included)");
+            out.printf("host load average (1 min) at the start / end: %.1f / %.1f (other work on this host changes what an emulated node's CPU share computes: docs/testbed.md)%n",
+                    loadAtStart, loadAtEnd);
             out.flush();
         }
         if (chart != null) {
@@ -445,5 +453,14 @@ final class BenchClusterCommand implements Callable<Integer> {
     /** JSON has no NaN: a missing figure is null. */
     private static Double finite(double v) {
         return Double.isFinite(v) ? v : null;
+    }
+
+    /** The host's 1-minute load average, NaN where /proc/loadavg cannot be read. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgefuse.engine.tf.WeightPolicy;
 import io.edgefuse.model.Model;
+import io.edgefuse.model.io.Directories;
 import io.edgefuse.model.plan.Stage;
 import io.edgefuse.runtime.bench.TileGraphProbe;
 import java.io.BufferedReader;
@@ -116,9 +117,7 @@ final class BenchGraphsCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Directories.deleteTree(dir);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.edgefuse.runtime.cli;
 
+import io.edgefuse.model.io.Directories;
 import io.edgefuse.osgi.FelixLauncher;
 import io.edgefuse.osgi.LauncherConfig;
 import io.edgefuse.osgi.StartReport;
@@ -9,7 +10,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -133,10 +133,10 @@ final class GatewayCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        try {
+            Directories.deleteTree(dir);
         } catch (IOException e) {
-            System.err.println("edgefuse gateway: could not delete " + dir + ": " + e);
+            System.err.println("edgefuse gateway: " + e.getMessage());
         }
     }
 }

@@ -67,4 +67,12 @@ class BenchClusterTableTest {
         String svg = SvgChart.bars("t", "ms", List.of(new SvgChart.Bar("edgefuse", 2000, 2200, "2000 ms")), Double.NaN, "ideal");
         assertFalse(svg.contains("NaN"), svg);
     }
+
+    @Test
+    void theHostLoadIsReadFromProc() {
+        double load = BenchClusterCommand.loadAverage();
+        // Linux (where the emulated cluster runs) always has /proc/loadavg; elsewhere the report says nothing
+        if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/loadavg"))) assertTrue(load >= 0 && Double.isFinite(load), "load " + load);
+        else assertTrue(Double.isNaN(load));
+    }
 }

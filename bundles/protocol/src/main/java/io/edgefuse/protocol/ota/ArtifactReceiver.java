@@ -1,5 +1,6 @@
 package io.edgefuse.protocol.ota;
 
+import io.edgefuse.model.io.Directories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,9 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.stream.Stream;
 
 /**
  * One artifact version being received into its staging folder
@@ -146,9 +145,8 @@ public final class ArtifactReceiver {
     }
 
     static void deleteTree(Path p) {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        try {
+            Directories.deleteTree(p);
         } catch (IOException e) {
             throw new OtaException("cannot delete " + p + ": " + e.getMessage(), e);
         }
