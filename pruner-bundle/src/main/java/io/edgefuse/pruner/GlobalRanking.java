@@ -85,7 +85,7 @@ public final class GlobalRanking {
             int width0 = originalWidths.getOrDefault(g.convs().get(0), g.filters());
             min.put(g.convs().get(0), Math.max(1, (int) Math.ceil(cfg.layerFloor() * width0 - 1e-9)));
         }
-        Map<String, Calibration> cal = cfg.probesLoss() ? calibrate(unitScores, min, cfg.probeFraction(), probe) : Map.of();
+        Map<String, Calibration> cal = cfg.probesLoss() ? calibrate(unitScores, min, cfg.probeFraction(), probe, cfg.probeUnmeasured()) : Map.of();
         List<Unit> all = new ArrayList<>();
         for (Map.Entry<ChannelGroups.Group, double[]> e : unitScores.entrySet()) {
             ChannelGroups.Group g = e.getKey();
@@ -106,14 +106,16 @@ public final class GlobalRanking {
      * probe measures when exactly those k are removed: k = probe fraction of its filters (at least 1, at most
      * what its floor lets go). A per-layer normalisation says how a layer's filters compare with each other,
      * not what they are worth against another layer's; Taylor's scores are in units of loss, LRP's are not,
-     * and this puts every criterion in the same units. Increases below a small floor (a removal that costs
-     * nothing, or lowers the loss on these samples) are clamped to it, so the scale stays positive and the
-     * criterion's order within the layer is kept. A group with nothing removable is not probed.
+     * and this puts every criterion in the same units. A group with nothing removable is not probed.
+     * An increase at or below a small floor (a removal that costs nothing, or lowers the loss on these
+     * samples) says nothing about the exchange rate: {@link LossProbe.Unmeasured} decides what the group
+     * gets instead. Either way the scale stays positive and the criterion's order within the layer is kept.
      */
     private static Map<String, Calibration> calibrate(Map<ChannelGroups.Group, double[]> unitScores, Map<String, Integer> min, double fraction,
-            LossProbe probe) {
+            LossProbe probe, LossProbe.Unmeasured unmeasured) {
         double floor = Math.max(1e-3 * probe.baseLoss(), 1e-9);
-        Map<String, Calibration> out = new LinkedHashMap<>();
+        Map<ChannelGroups.Group, Probed> measured = new LinkedHashMap<>();
+        List<Double> scales = new ArrayList<>();
         for (Map.Entry<ChannelGroups.Group, double[]> e : unitScores.entrySet()) {
             ChannelGroups.Group g = e.getKey();
             double[] s = e.getValue();
@@ -133,12 +135,29 @@ public final class GlobalRanking {
             // Scores of the probed units that cancel or are all zero: fall back to their magnitude, then to 1 each.
             if (!(mass > 0)) mass = absMass > 0 ? absMass : k;
             double increase = probe.increase(Map.of(g.convs().get(0), probed));
-            double scale = Math.max(increase, floor) / mass;
+            measured.put(g, new Probed(k, increase, mass));
+            if (increase > floor) scales.add(increase / mass);
+        }
+        double median = Double.NaN;
+        if (!scales.isEmpty()) {
+            java.util.Collections.sort(scales);
+            int n = scales.size();
+            median = n % 2 == 1 ? scales.get(n / 2) : (scales.get(n / 2 - 1) + scales.get(n / 2)) / 2;
+        }
+        Map<String, Calibration> out = new LinkedHashMap<>();
+        for (Map.Entry<ChannelGroups.Group, Probed> e : measured.entrySet()) {
+            double increase = e.getValue().increase(), mass = e.getValue().mass();
+            double scale = increase > floor ? increase / mass
+                    : unmeasured == LossProbe.Unmeasured.MEDIAN && !Double.isNaN(median) ? median : floor / mass;
+            double[] s = unitScores.get(e.getKey());
             for (int f = 0; f < s.length; f++) s[f] *= scale;
-            out.put(g.convs().get(0), new Calibration(k, increase, scale));
+            out.put(e.getKey().convs().get(0), new Calibration(e.getValue().units(), increase, scale));
         }
         return out;
     }
+
+    /** One group's probe: how many units, the measured increase, and their scores' mass before calibration. */
+    private record Probed(int units, double increase, double mass) {}
 
     /** What the loss probe measured, by group (its first conv); empty unless the ranking is loss-calibrated. */
     public Map<String, Calibration> calibration() {

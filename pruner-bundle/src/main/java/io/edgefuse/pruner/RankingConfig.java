@@ -17,20 +17,23 @@ package io.edgefuse.pruner;
  * @param probeFraction with {@link Normalisation#LOSS}: the fraction of each group's current filters the loss
  *     probe removes (its lowest-ranked ones by the criterion, at least one, never below the layer floor)
  * @param probeMetric with {@link Normalisation#LOSS}: what the probe measures
+ * @param probeUnmeasured with {@link Normalisation#LOSS}: the scale of a layer whose probe measured no cost
  */
 public record RankingConfig(Normalisation normalisation, boolean costAware, double layerFloor, double flopsPenalty, double probeFraction,
-        LossProbe.Metric probeMetric) {
+        LossProbe.Metric probeMetric, LossProbe.Unmeasured probeUnmeasured) {
     /** The loss probe's default fraction of a layer (docs/pruning.md, "Loss-calibrated ranking"). */
     public static final double PROBE_FRACTION = 0.1;
     /** The loss probe's default metric (docs/pruning.md, "Loss-calibrated ranking"). */
     public static final LossProbe.Metric PROBE_METRIC = LossProbe.Metric.CROSS_ENTROPY;
+    /** The default for a layer whose probe measured no cost (docs/pruning.md, "Loss-calibrated ranking"). */
+    public static final LossProbe.Unmeasured PROBE_UNMEASURED = LossProbe.Unmeasured.FLOOR;
 
     public RankingConfig {
         if (normalisation == null) throw new IllegalArgumentException("normalisation is required");
         if (!(layerFloor >= 0 && layerFloor < 1)) throw new IllegalArgumentException("layer floor must be in [0, 1), got " + layerFloor);
         if (!(flopsPenalty >= 0 && Double.isFinite(flopsPenalty))) throw new IllegalArgumentException("FLOPs penalty must be >= 0, got " + flopsPenalty);
         if (costAware && flopsPenalty > 0) throw new IllegalArgumentException("per-FLOP cost and a FLOPs penalty are two ways to weigh the same thing: choose one");
-        if (probeMetric == null) throw new IllegalArgumentException("loss probe metric is required");
+        if (probeMetric == null || probeUnmeasured == null) throw new IllegalArgumentException("loss probe metric and fallback are required");
         if (!(probeFraction > 0 && probeFraction < 1)) throw new IllegalArgumentException("loss probe fraction must be in (0, 1), got " + probeFraction);
         // The penalty is in units of the mean-normalised score (about 1 per filter); loss-calibrated scores are in nats.
         if (normalisation == Normalisation.LOSS && flopsPenalty > 0) {
@@ -40,7 +43,7 @@ public record RankingConfig(Normalisation normalisation, boolean costAware, doub
 
     /** The default probe fraction and metric. */
     public RankingConfig(Normalisation normalisation, boolean costAware, double layerFloor, double flopsPenalty) {
-        this(normalisation, costAware, layerFloor, flopsPenalty, PROBE_FRACTION, PROBE_METRIC);
+        this(normalisation, costAware, layerFloor, flopsPenalty, PROBE_FRACTION, PROBE_METRIC, PROBE_UNMEASURED);
     }
 
     /** Without a FLOPs penalty. */
@@ -74,7 +77,8 @@ public record RankingConfig(Normalisation normalisation, boolean costAware, doub
 
     public String describe() {
         return normalisation.cliName() + " normalisation"
-                + (probesLoss() ? String.format(java.util.Locale.ROOT, " (probe %.2f of each layer, %s)", probeFraction, probeMetric.cliName()) : "") + (costAware ? ", per FLOP saved" : "")
+                + (probesLoss() ? String.format(java.util.Locale.ROOT, " (probe %.2f of each layer, %s, unmeasured: %s)", probeFraction, probeMetric.cliName(),
+                        probeUnmeasured.cliName()) : "") + (costAware ? ", per FLOP saved" : "")
                 + (flopsPenalty > 0 ? String.format(java.util.Locale.ROOT, ", FLOPs penalty %.2f", flopsPenalty) : "")
                 + (layerFloor > 0 ? String.format(java.util.Locale.ROOT, ", layer floor %.2f", layerFloor) : "");
     }

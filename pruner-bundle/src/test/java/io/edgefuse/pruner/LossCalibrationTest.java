@@ -71,7 +71,7 @@ class LossCalibrationTest {
         GlobalRanking mean = GlobalRanking.of(m, s, new RankingConfig(Normalisation.MEAN, false, 0), Map.of());
         assertEquals("conv1", mean.units().get(0).conv(), "mean normalisation ranks costlyB's weakest filter first");
         for (LossProbe.Metric metric : LossProbe.Metric.values()) {
-            RankingConfig cfg = new RankingConfig(Normalisation.LOSS, false, 0, 0, 0.25, metric);
+            RankingConfig cfg = new RankingConfig(Normalisation.LOSS, false, 0, 0, 0.25, metric, LossProbe.Unmeasured.FLOOR);
             LossProbe probe = new LossProbe(m, ref, false, metric);
             GlobalRanking loss = GlobalRanking.of(m, s, cfg, Map.of(), probe);
             for (int i = 0; i < 4; i++) assertEquals("conv0", loss.units().get(i).conv(), metric + ": " + loss.units());
@@ -85,6 +85,26 @@ class LossCalibrationTest {
             assertEquals(b.lossIncrease(), loss.units().get(4).score(), 1e-12);
             assertEquals(b.lossIncrease() / 0.5, b.scale(), 1e-9);
         }
+    }
+
+    @Test
+    void aLayerWhoseProbeMeasuresNoCostGetsTheMedianRateOrTheFloor() {
+        Model m = net();
+        List<Sample> ref = selfLabelled(m, 24);
+        FilterScores s = scores(m, ref);
+        LossProbe probe = new LossProbe(m, ref, false, LossProbe.Metric.CROSS_ENTROPY);
+        double floor = 1e-3 * probe.baseLoss();
+        GlobalRanking median = GlobalRanking.of(m, s, new RankingConfig(Normalisation.LOSS, false, 0, 0, 0.25, LossProbe.Metric.CROSS_ENTROPY,
+                LossProbe.Unmeasured.MEDIAN), Map.of(), probe);
+        GlobalRanking.Calibration a = median.calibration().get("conv0"), b = median.calibration().get("conv1");
+        assertTrue(a.lossIncrease() <= floor && b.lossIncrease() > floor, a + " " + b);
+        // The only measured layer's rate is the median: the cheap layer is ranked as if it cost as much per score, so the
+        // costly layer's weakest filter (mean-normalised 0.5, below all of the cheap layer's) is first again.
+        assertEquals(b.scale(), a.scale(), 1e-15);
+        assertEquals("conv1", median.units().get(0).conv());
+        GlobalRanking clamp = GlobalRanking.of(m, s, new RankingConfig(Normalisation.LOSS, false, 0, 0, 0.25, LossProbe.Metric.CROSS_ENTROPY,
+                LossProbe.Unmeasured.FLOOR), Map.of(), probe);
+        assertEquals(floor / (0.8), clamp.calibration().get("conv0").scale(), 1e-12);
     }
 
     @Test
@@ -136,7 +156,8 @@ class LossCalibrationTest {
         RankingConfig cfg = new RankingConfig(Normalisation.LOSS, false, 0);
         assertThrows(IllegalArgumentException.class, () -> GlobalRanking.of(m, FilterScores.of(Map.of("conv0", new double[4], "conv1", new double[4])), cfg, Map.of()));
         assertThrows(IllegalArgumentException.class, () -> new RankingConfig(Normalisation.LOSS, false, 0, 0.2));
-        assertThrows(IllegalArgumentException.class, () -> new RankingConfig(Normalisation.LOSS, false, 0, 0, 1, LossProbe.Metric.KL));
+        assertThrows(IllegalArgumentException.class, () -> new RankingConfig(Normalisation.LOSS, false, 0, 0, 1, LossProbe.Metric.KL, LossProbe.Unmeasured.FLOOR));
+        assertThrows(IllegalArgumentException.class, () -> LossProbe.Unmeasured.named("zero"));
         assertThrows(IllegalArgumentException.class, () -> LossProbe.Metric.named("mse"));
         assertThrows(IllegalArgumentException.class, () -> new LossProbe(m, List.of(), false));
         assertEquals(Normalisation.LOSS, Normalisation.named("loss"));

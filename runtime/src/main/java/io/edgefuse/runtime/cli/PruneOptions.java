@@ -43,6 +43,11 @@ final class PruneOptions {
             + " pruned copy's class probabilities from the model's; never negative) or ce (increase of the true class's cross-entropy). Default: ce (chosen on the validation split, docs/pruning.md).")
     String lossProbeMetric;
 
+    @Option(names = "--loss-probe-unmeasured", description = "With --normalisation loss: the exchange rate of a layer whose probe measured no cost"
+            + " (at most 1/1000 of the reference loss): floor (the measured cost clamped there: the layer's filters go first) or median (the median"
+            + " rate of the layers that did measure one). Default: floor.")
+    String lossProbeUnmeasured;
+
     @Option(names = "--cost-aware", description = "Rank by normalised score per FLOP a filter saves (relative to the average filter) instead of by score.")
     boolean costAware;
 
@@ -203,8 +208,14 @@ final class PruneOptions {
         if (flopsPenalty != null && !(flopsPenalty >= 0)) throw new IllegalArgumentException("--flops-penalty must be >= 0, got " + flopsPenalty);
         if (flopsPenalty != null && flopsPenalty > 0 && costAware) throw new IllegalArgumentException("--flops-penalty and --cost-aware weigh the same FLOPs two ways: give one");
         Normalisation n = normalisation == null ? d.normalisation() : Normalisation.named(normalisation);
-        if ((lossProbe != null || lossProbeMetric != null) && n != Normalisation.LOSS) {
-            throw new IllegalArgumentException("--loss-probe and --loss-probe-metric only apply to --normalisation loss");
+        if ((lossProbe != null || lossProbeMetric != null || lossProbeUnmeasured != null) && n != Normalisation.LOSS) {
+            throw new IllegalArgumentException("--loss-probe, --loss-probe-metric and --loss-probe-unmeasured only apply to --normalisation loss");
+        }
+        LossProbe.Unmeasured unmeasured;
+        try {
+            unmeasured = lossProbeUnmeasured == null ? d.probeUnmeasured() : LossProbe.Unmeasured.named(lossProbeUnmeasured);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--loss-probe-unmeasured is floor or median, got '" + lossProbeUnmeasured + "'");
         }
         LossProbe.Metric metric;
         try {
@@ -217,7 +228,7 @@ final class PruneOptions {
             throw new IllegalArgumentException("--flops-penalty is in units of mean-normalised scores, not of loss: with --normalisation loss use --cost-aware");
         }
         return new RankingConfig(n, costAware, layerFloor == null ? d.layerFloor() : layerFloor, flopsPenalty == null ? d.flopsPenalty() : flopsPenalty,
-                lossProbe == null ? d.probeFraction() : lossProbe, metric);
+                lossProbe == null ? d.probeFraction() : lossProbe, metric, unmeasured);
     }
 
     String modeText() {

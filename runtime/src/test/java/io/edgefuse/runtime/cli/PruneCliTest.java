@@ -139,7 +139,7 @@ class PruneCliTest {
                 "--finetune-lr", "5e-4", "--finetune-weight-decay", "0", "--distill-from-original", "--out", lossOut.toString(), "--json");
         assertEquals(0, l.code(), l.err());
         JsonNode lr = JSON.readTree(l.out());
-        assertTrue(lr.path("mode").asText().contains("loss normalisation (probe 0.10 of each layer, ce)"), l.out());
+        assertTrue(lr.path("mode").asText().contains("loss normalisation (probe 0.10 of each layer, ce, unmeasured: floor)"), l.out());
         assertTrue(l.err().contains("loss probe (ce; reference loss"), l.err());
         assertTrue(l.err().contains("fine-tuning 1 epoch(s) on 512 images (Adam, lr 5.0e-04, cosine, weight decay 0.0e+00, distilled from the original (alpha 0.70, T 4.0))"), l.err());
         assertTrue(lr.path("finetunedValAccuracy").isNumber() && lr.path("finetuning").asText().contains("distilled"), l.out());
