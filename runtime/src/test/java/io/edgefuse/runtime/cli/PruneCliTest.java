@@ -132,17 +132,22 @@ class PruneCliTest {
         }
         assertTrue(Files.readString(cmp.resolve("accuracy-vs-flops.svg")).contains("<polyline"));
 
-        // Loss-calibrated ranking, then distilled fine-tuning from the original on a few batches.
+        // Loss-calibrated ranking, then fine-tuning on a few batches with the default recipe: distilled from the original, no weight decay.
         Path lossOut = dir.resolve("loss");
         CliRun l = run("prune", "--model", "fmnist-vgg", "--criterion", "taylor", "--samples-per-class", "1", "--validation", "200", "--test-images", "300",
                 "--target-flops", "0.1", "--fixed-rate", "0.1", "--normalisation", "loss", "--bn-reestimate", "--finetune-epochs", "1", "--finetune-images", "512",
-                "--finetune-lr", "5e-4", "--finetune-weight-decay", "0", "--distill-from-original", "--out", lossOut.toString(), "--json");
+                "--finetune-lr", "5e-4", "--out", lossOut.toString(), "--json");
         assertEquals(0, l.code(), l.err());
         JsonNode lr = JSON.readTree(l.out());
         assertTrue(lr.path("mode").asText().contains("loss normalisation (probe 0.10 of each layer, ce, unmeasured: floor)"), l.out());
         assertTrue(l.err().contains("loss probe (ce; reference loss"), l.err());
         assertTrue(l.err().contains("fine-tuning 1 epoch(s) on 512 images (Adam, lr 5.0e-04, cosine, weight decay 0.0e+00, distilled from the original (alpha 0.70, T 4.0))"), l.err());
         assertTrue(lr.path("finetunedValAccuracy").isNumber() && lr.path("finetuning").asText().contains("distilled"), l.out());
+        CliRun plain = run("prune", "--model", "fmnist-vgg", "--criterion", "l1", "--validation", "200", "--test-images", "300", "--target-flops", "0.1",
+                "--fixed-rate", "0.1", "--finetune-epochs", "1", "--finetune-images", "256", "--no-distill-from-original", "--finetune-weight-decay", "5e-4",
+                "--out", dir.resolve("plain").toString());
+        assertEquals(0, plain.code(), plain.err());
+        assertTrue(plain.err().contains("fine-tuning 1 epoch(s) on 256 images (Adam, lr 1.0e-03, cosine, weight decay 5.0e-04)"), plain.err());
 
         CliRun b = run("bench-pruned", "--model", "fmnist-vgg", "--pruned", out.toString(), "--warmup", "1", "--iterations", "3", "--json");
         assertEquals(0, b.code(), b.err());
