@@ -86,16 +86,6 @@ public final class CostModel {
         return w;
     }
 
-    /** Batch norms the tf executor folds into the conv in front of them: no pass of their own. */
-    private boolean[] foldedBatchNorms(Stage s) {
-        boolean[] folded = new boolean[s.size()];
-        for (int i = s.first(); i <= s.last(); i++) {
-            int bn = s.batchNormAbsorbedBy(model, i);
-            if (bn >= 0) folded[bn - s.first()] = true;
-        }
-        return folded;
-    }
-
     private TileWork computeWork(Stage s, Region region) {
         double[] byClass = new double[OpClass.values().length];
         double flops = 0;
@@ -103,10 +93,9 @@ public final class CostModel {
         long inBytes, outBytes;
         if (s.tileable()) {
             StageGeometry g = StageGeometry.of(model, s, region);
-            boolean[] folded = foldedBatchNorms(s);
             for (int i = s.first(); i <= s.last(); i++) {
                 Region r = g.regionOf(i);
-                if (r == null || folded[i - s.first()]) continue;
+                if (r == null) continue;
                 double f = flopsPerPosition[i] * r.area();
                 flops += f;
                 byClass[classes[i].ordinal()] += f;
@@ -115,9 +104,7 @@ public final class CostModel {
             inBytes = 4L * g.inputRegion().area() * model.shapeOf(s.input()).c();
             outBytes = 4L * g.outputRegion().area() * model.shape(s.last()).c();
         } else {
-            boolean[] folded = foldedBatchNorms(s);
             for (int i = s.first(); i <= s.last(); i++) {
-                if (folded[i - s.first()]) continue;
                 double f = flopsPerPosition[i] * (model.shape(i).isMap() ? (double) model.shape(i).h() * model.shape(i).w() : 1);
                 flops += f;
                 byClass[classes[i].ordinal()] += f;

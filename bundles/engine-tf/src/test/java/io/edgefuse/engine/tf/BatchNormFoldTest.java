@@ -74,16 +74,16 @@ class BatchNormFoldTest {
     @Test
     void aConvAbsorbsItsOnlyReaderWhenThatIsABatchNormInTheSameStage() {
         Model m = convBnLeaky(1, true);
-        assertEquals(1, Stage.of(m, 0, 2).batchNormAbsorbedBy(m, 0));
-        assertEquals(-1, Stage.of(m, 0, 0).batchNormAbsorbedBy(m, 0), "the conv ends the stage");
-        assertEquals(-1, Stage.of(m, 0, 2).batchNormAbsorbedBy(m, 1), "not a conv");
-        assertEquals(4, Stage.of(m, 3, 4).batchNormAbsorbedBy(m, 3), "the model's output behind its conv");
+        assertEquals(1, ConvBatchNormFold.absorbedBatchNorm(m, Stage.of(m, 0, 2), 0));
+        assertEquals(-1, ConvBatchNormFold.absorbedBatchNorm(m, Stage.of(m, 0, 0), 0), "the conv ends the stage");
+        assertEquals(-1, ConvBatchNormFold.absorbedBatchNorm(m, Stage.of(m, 0, 2), 1), "not a conv");
+        assertEquals(4, ConvBatchNormFold.absorbedBatchNorm(m, Stage.of(m, 3, 4), 3), "the model's output behind its conv");
         Model twice = new ModelBuilder(10, 10, 3, 77)
                 .add("c", Op.Conv2D.of(3, 1, Padding.SAME, 4), "input")
                 .add("bn", new Op.BatchNorm(1e-3), "c")
                 .add("sum", new Op.Add(), "bn", "c")
                 .build("conv-read-twice");
-        assertEquals(-1, Stage.of(twice, 0, 2).batchNormAbsorbedBy(twice, 0), "the conv's output is read twice");
+        assertEquals(-1, ConvBatchNormFold.absorbedBatchNorm(twice, Stage.of(twice, 0, 2), 0), "the conv's output is read twice");
     }
 
     @Test

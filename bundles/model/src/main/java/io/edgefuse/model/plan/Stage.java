@@ -3,8 +3,6 @@ package io.edgefuse.model.plan;
 import io.edgefuse.model.Model;
 import io.edgefuse.model.ModelException;
 import io.edgefuse.model.Node;
-import io.edgefuse.model.Op;
-import java.util.List;
 
 /**
  * A run of consecutive nodes [first, last] whose boundary is crossed by exactly one tensor in (the
@@ -50,22 +48,6 @@ public record Stage(int first, int last, String input, boolean tileable) {
 
     public boolean contains(int nodeIndex) {
         return nodeIndex >= first && nodeIndex <= last;
-    }
-
-    /**
-     * The batch norm that conv node {@code i} absorbs in this stage, or -1: the conv's output is read by
-     * that batch norm alone, inside the stage, and is neither the stage's output nor the model's. An
-     * executor may then fold the batch norm into the conv's filters (the tf executor does), and the cost
-     * model charges nothing for it.
-     */
-    public int batchNormAbsorbedBy(Model m, int i) {
-        if (!contains(i) || i == last) return -1;
-        Node n = m.node(i);
-        if (!(n.op() instanceof Op.Conv2D) || n.name().equals(m.output())) return -1;
-        List<Integer> consumers = m.consumersOf(n.name());
-        if (consumers.size() != 1) return -1;
-        int j = consumers.get(0);
-        return contains(j) && m.node(j).op() instanceof Op.BatchNorm ? j : -1;
     }
 
     public String describe(Model m) {

@@ -31,7 +31,7 @@ public final class StageGraphBuilder {
     private final Model m;
     private final Stage stage;
     private final LayerOps ops;
-    /** Per node of the stage: the batch norm a conv absorbs (node index), or -1 ({@link Stage#batchNormAbsorbedBy}). */
+    /** Per node of the stage: the batch norm a conv absorbs (node index), or -1 ({@link ConvBatchNormFold}). */
     private final int[] absorbs;
     /** Per node of the stage: a batch norm already folded into the conv in front of it. */
     private final boolean[] absorbed;
@@ -43,7 +43,7 @@ public final class StageGraphBuilder {
         this.absorbs = new int[stage.size()];
         this.absorbed = new boolean[stage.size()];
         for (int i = stage.first(); i <= stage.last(); i++) {
-            int bn = stage.batchNormAbsorbedBy(m, i);
+            int bn = ConvBatchNormFold.absorbedBatchNorm(m, stage, i);
             absorbs[i - stage.first()] = bn;
             if (bn >= 0) absorbed[bn - stage.first()] = true;
         }
