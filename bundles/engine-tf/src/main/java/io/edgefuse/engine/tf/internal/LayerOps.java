@@ -195,19 +195,13 @@ public final class LayerOps {
 
     /** Inference batch norm as one multiply-add with the same float scale and shift as the reference. */
     public Operand<TFloat32> batchNorm(Operand<TFloat32> x, Op.BatchNorm bn, Tensor gamma, Tensor beta, Tensor mean, Tensor variance) {
-        float[][] ss = batchNormScaleShift(bn, gamma, beta, mean, variance);
-        return tf.math.add(tf.math.mul(x, tf.constant(ss[0])), tf.constant(ss[1]));
-    }
-
-    /** Per channel: {scale, shift} with y = x * scale + shift, in the reference executor's float arithmetic. */
-    static float[][] batchNormScaleShift(Op.BatchNorm bn, Tensor gamma, Tensor beta, Tensor mean, Tensor variance) {
         int c = gamma.size();
         float[] scale = new float[c], shift = new float[c];
         for (int k = 0; k < c; k++) {
             scale[k] = (float) (gamma.data()[k] / Math.sqrt(variance.data()[k] + bn.epsilon()));
             shift[k] = beta.data()[k] - mean.data()[k] * scale[k];
         }
-        return new float[][] {scale, shift};
+        return tf.math.add(tf.math.mul(x, tf.constant(scale)), tf.constant(shift));
     }
 
     public Operand<TFloat32> activation(Operand<TFloat32> x, Op op) {

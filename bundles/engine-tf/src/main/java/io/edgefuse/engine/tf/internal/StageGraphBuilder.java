@@ -31,22 +31,11 @@ public final class StageGraphBuilder {
     private final Model m;
     private final Stage stage;
     private final LayerOps ops;
-    /** Per node of the stage: the batch norm a conv absorbs (node index), or -1 ({@link ConvBatchNormFold}). */
-    private final int[] absorbs;
-    /** Per node of the stage: a batch norm already folded into the conv in front of it. */
-    private final boolean[] absorbed;
 
     private StageGraphBuilder(Model m, Stage stage, LayerOps ops) {
         this.m = m;
         this.stage = stage;
         this.ops = ops;
-        this.absorbs = new int[stage.size()];
-        this.absorbed = new boolean[stage.size()];
-        for (int i = stage.first(); i <= stage.last(); i++) {
-            int bn = ConvBatchNormFold.absorbedBatchNorm(m, stage, i);
-            absorbs[i - stage.first()] = bn;
-            if (bn >= 0) absorbed[bn - stage.first()] = true;
-        }
     }
 
     /**
@@ -114,11 +103,6 @@ public final class StageGraphBuilder {
             Operand<TFloat32> xs = ops.crop(x.op(), x.region(), need);
             int h = need.height(), wd = need.width();
             if (op instanceof Op.Conv2D c) {
-                int bn = absorbs[i - stage.first()];
-                if (bn >= 0) {
-                    ConvBatchNormFold.Folded f = ConvBatchNormFold.of(m, i, bn);
-                    return ops.conv2d(xs, h, wd, in.c(), c, f.weight(), f.bias(), pads);
-                }
                 return ops.conv2d(xs, h, wd, in.c(), c, m.weight(p + "weight"), c.bias() ? m.weight(p + "bias") : null, pads);
             }
             return op instanceof Op.MaxPool ? ops.maxPool(xs, h, wd, w, pads) : ops.avgPool(xs, h, wd, w, pads, r, in.h(), in.w());
@@ -129,7 +113,6 @@ public final class StageGraphBuilder {
         }
         if (op instanceof Op.Add) return ops.add(cropAll(ins, r));
         if (op instanceof Op.Concat) return ops.concatChannels(cropAll(ins, r));
-        if (op instanceof Op.BatchNorm && absorbed[i - stage.first()]) return cropTo(x, r);
         if (op instanceof Op.BatchNorm bn) {
             return ops.batchNorm(cropTo(x, r), bn, m.weight(p + "gamma"), m.weight(p + "beta"), m.weight(p + "mean"), m.weight(p + "variance"));
         }
