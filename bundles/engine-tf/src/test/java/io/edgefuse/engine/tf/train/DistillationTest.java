@@ -9,7 +9,6 @@ import io.edgefuse.model.Model;
 import io.edgefuse.model.ModelException;
 import io.edgefuse.model.Node;
 import io.edgefuse.model.Op;
-import io.edgefuse.model.data.FashionMnist;
 import io.edgefuse.model.data.ImageSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +21,9 @@ class DistillationTest {
 
     @BeforeAll
     static void data() {
-        FashionMnist fm = new FashionMnist();
-        train = fm.read(FashionMnist.Split.TRAIN, 1024);
-        test = fm.read(FashionMnist.Split.TEST, 500);
+        TrainerTest.data();
+        train = TrainerTest.train;
+        test = TrainerTest.test;
     }
 
     /** The tiny net without its batch norm, so that a student equal to its teacher computes the same logits in training. */
